@@ -1,0 +1,22 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case sensitive.",
+        "inactive": "This account has been deactivated. Ask your PeerCare administrator.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("username", field_width=20),
+            Field.text("password", field_width=20),
+            Button("submit", "Sign in"),
+        )
+        self.helper.label_size = Size.SMALL

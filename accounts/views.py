@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+
+from accounts import policy
+from accounts.forms import SignInForm
+from governance.models import Prison
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_out = auth_views.LogoutView.as_view()
+
+
+def home(request):
+    """The signed-in home page: the prisons in the user's scope, with what their role lets them do."""
+    user = request.user
+    prisons = (
+        Prison.objects.for_user(user).select_related("scheme", "local_authority").order_by("name")
+    )
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "prisons": prisons,
+            "sees_people": policy.has_capability(user, policy.VIEW_PERSONAL_DATA),
+            "manages": policy.has_capability(user, policy.MANAGE_SCHEME),
+            "reviews": policy.has_capability(user, policy.REVIEW_CARE_PLANS),
+        },
+    )

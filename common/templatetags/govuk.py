@@ -1,0 +1,18 @@
+from django import template
+
+from common import formatting
+
+register = template.Library()
+
+register.filter("govuk_date", formatting.govuk_date)
+register.filter("govuk_time", formatting.govuk_time)
+register.filter("govuk_datetime", formatting.govuk_datetime)
+register.filter("money", formatting.money)
+
+
+@register.filter
+def yes_no(value) -> str:
+    """Yes, No, or Not recorded for an unknown (None) value: empty never means no."""
+    if value is None:
+        return "Not recorded"
+    return "Yes" if value else "No"

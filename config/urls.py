@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from accounts import views as account_views
+from common import views as common_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", account_views.sign_out, name="sign-out"),
+    path("help/", common_views.help_page, name="help"),
+    path("accessibility/", common_views.accessibility_statement, name="accessibility"),
+    path("privacy/", common_views.privacy_notice, name="privacy"),
+    path("prisons/", include("governance.urls")),
+]

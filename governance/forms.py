@@ -1,0 +1,73 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from common.fields import GovukDateField
+from governance.constants import Leadership, SchemeFormality
+from governance.models import TrainingModule
+
+
+class SchemeForm(forms.Form):
+    name = forms.CharField(
+        label="What are buddies called in this prison?",
+        help_text="For example Buddies, Carers or Care and support orderlies",
+        max_length=60,
+        error_messages={"required": "Enter what buddies are called in this prison"},
+    )
+    formality = forms.ChoiceField(
+        label="What type of scheme is it?",
+        choices=SchemeFormality.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of scheme"},
+    )
+    leadership = forms.ChoiceField(
+        label="Who leads the scheme?",
+        choices=Leadership.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who leads the scheme"},
+    )
+    started_on = GovukDateField(
+        subject="the date the scheme started",
+        label="When did the scheme start?",
+        help_text="For example, 27 3 2023. Leave blank if you do not know.",
+        required=False,
+        require_all_fields=False,
+    )
+    allows_outer_clothing = forms.BooleanField(
+        label="Buddies may help with outer clothes, such as a jacket or shoes", required=False
+    )
+    allows_medication_collect = forms.BooleanField(
+        label="Buddies may collect sealed medication (never open it or give it)", required=False
+    )
+    mandatory_modules = forms.ModelMultipleChoiceField(
+        label="Which training must a buddy hold to be fit to work?",
+        help_text="Select all that apply",
+        queryset=TrainingModule.objects.filter(audience="buddy"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=20),
+            Field.radios("formality", legend_size=Size.SMALL),
+            Field.radios("leadership", legend_size=Size.SMALL),
+            Field("started_on"),
+            Fieldset(
+                Field.checkbox("allows_outer_clothing"),
+                Field.checkbox("allows_medication_collect"),
+                legend="Optional tasks",
+                legend_size=Size.SMALL,
+            ),
+            Field.checkboxes("mandatory_modules", legend_size=Size.SMALL, small=True),
+            Button("submit", "Save changes"),
+        )
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data.get("started_on")
+        if started_on and started_on > timezone.localdate():
+            raise forms.ValidationError("The date the scheme started must be today or in the past")
+        return started_on

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+
+from governance.demo import DEMO_PASSWORD, USERS, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo prisons, records and one user per role. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the database already holds a prison",
+        )
+
+    def handle(self, *args, **options):
+        from governance.models import Prison
+
+        if options["if_empty"] and Prison.objects.exists():
+            self.stdout.write("The database already holds data: demo data not loaded.")
+        else:
+            created = demo_seed()
+            self.stdout.write(
+                f"Demo data: created {len(created)} records."
+                if created
+                else "Demo data already loaded."
+            )
+        self.stdout.write(f"\nDemo sign-ins (password {DEMO_PASSWORD}):")
+        for username, role, *_ in USERS:
+            self.stdout.write(f"  {username:<16} {role.label}")

@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from accounts import policy
+from common.history import history_entries
+from governance.constants import TaskKind
+from governance.forms import SchemeForm
+from governance.models import Prison, Task
+from governance.services import scheme_update
+
+
+@policy.require_capability(policy.VIEW_AGGREGATES)
+def prison_list(request):
+    prisons = (
+        Prison.objects.for_user(request.user)
+        .select_related("scheme", "local_authority")
+        .order_by("name")
+    )
+    return render(request, "governance/prison_list.html", {"prisons": prisons})
+
+
+@policy.prison_view(policy.VIEW_AGGREGATES)
+def prison_detail(request, prison):
+    scheme = getattr(prison, "scheme", None)
+    allowed = list(scheme.allowed_tasks()) if scheme else []
+    return render(
+        request,
+        "governance/prison_detail.html",
+        {
+            "prison": prison,
+            "scheme": scheme,
+            "mandatory_modules": scheme.mandatory_modules.all() if scheme else [],
+            "allowed_tasks": allowed,
+            "forbidden_tasks": Task.objects.filter(kind=TaskKind.FORBIDDEN),
+            "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
+            "can_see_history": policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA),
+        },
+    )
+
+
+@policy.prison_view(policy.MANAGE_SCHEME)
+def scheme_edit(request, prison):
+    scheme = prison.scheme
+    if request.method == "POST":
+        form = SchemeForm(request.POST)
+        if form.is_valid():
+            try:
+                scheme_update(scheme=scheme, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, f"Scheme settings for {prison.name} saved")
+                return redirect("prison-detail", prison.code)
+    else:
+        form = SchemeForm(
+            initial={
+                "name": scheme.name,
+                "formality": scheme.formality,
+                "leadership": scheme.leadership,
+                "started_on": scheme.started_on,
+                "allows_outer_clothing": scheme.allows_outer_clothing,
+                "allows_medication_collect": scheme.allows_medication_collect,
+                "mandatory_modules": list(scheme.mandatory_modules.all()),
+            }
+        )
+    return render(request, "governance/scheme_form.html", {"prison": prison, "form": form})
+
+
+@policy.prison_view(policy.VIEW_PERSONAL_DATA)
+def prison_history(request, prison):
+    entries = history_entries(prison.scheme, subject="Scheme settings") + history_entries(
+        prison, subject="Prison details"
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return render(request, "governance/prison_history.html", {"prison": prison, "entries": entries})
