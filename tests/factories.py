@@ -1,0 +1,57 @@
+import factory
+
+from accounts.constants import Role
+from accounts.models import User
+from governance.constants import Leadership, PrisonCategory, SchemeFormality
+from governance.models import LocalAuthority, Prison, Scheme
+
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Council {n}")
+
+
+class PrisonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prison
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: "P" + "".join(chr(65 + int(d)) for d in f"{n:03d}"))
+    name = factory.LazyAttribute(lambda o: f"HMP {o.code.title()}")
+    category = PrisonCategory.C
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+    scheme = factory.RelatedFactory("tests.factories.SchemeFactory", factory_related_name="prison")
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scheme
+
+    prison = factory.SubFactory(PrisonFactory, scheme=None)
+    name = "Buddies"
+    formality = SchemeFormality.FORMAL
+    leadership = Leadership.PRISON
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    role = Role.SOCIAL_CARE_LEAD
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def prisons(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.prisons.set(extracted)

@@ -1,0 +1,128 @@
+"""Walks every URL pattern of the product as every role, and as nobody.
+
+The walk finds URL patterns by itself, so every page added later is covered. A new URL keyword
+(say `buddy_id`) makes `test_every_url_keyword_has_sample_values` fail until SAMPLES below says
+which record of each prison to use for it.
+
+What must hold:
+- nobody signed in reaches anything but the public pages;
+- a lead, member of staff or local authority reviewer asking for anything of a prison outside
+  their scope gets 404 or 403, by GET and by POST;
+- no page errors for any role, in scope or out;
+- inspectors and national analysts never see a name or prison number, on any page of any prison.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.constants import Role
+from tests.factories import UserFactory
+
+PUBLIC = {"sign-in", "help", "accessibility", "privacy"}
+
+# How to fill each URL keyword for a given prison's "world" of records.
+SAMPLES = {
+    "code": lambda world: world["prison"].code,
+}
+
+
+def all_patterns(resolver=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            assert entry.namespace is None, "namespaced includes: teach this walk to follow them"
+            yield from all_patterns(entry)
+        else:
+            assert isinstance(entry, URLPattern)
+            yield entry
+
+
+def named_urls():
+    """(name, keyword names) for every URL pattern."""
+    resolver = get_resolver()
+    for entry in all_patterns():
+        assert entry.name, f"every URL needs a name: {entry.pattern}"
+        for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(entry.name):
+            for _format, params in possibility:
+                yield entry.name, tuple(params)
+
+
+URLS = sorted(set(named_urls()))
+
+
+def build(name, params, world):
+    return reverse(name, kwargs={param: SAMPLES[param](world) for param in params})
+
+
+@pytest.fixture
+def worlds(home_prison, other_prison, lead):
+    """Records in each prison, with personal details that aggregate roles must never see."""
+    other_lead = UserFactory(
+        username="otherlead", first_name="Olly", last_name="Otherlead",
+        role=Role.SOCIAL_CARE_LEAD, prisons=[other_prison],
+    )
+    markers = []
+    for prison, editor in [(home_prison, lead), (other_prison, other_lead)]:
+        prison.scheme._history_user = editor
+        prison.scheme.name = f"Helpers of {prison.code}"
+        prison.scheme.save()
+        markers.append(editor.get_full_name())
+    return {
+        "own": {"prison": home_prison},
+        "other": {"prison": other_prison},
+        "personal_markers": markers,
+    }
+
+
+def test_the_walk_finds_the_product_pages():
+    names = {name for name, _params in URLS}
+    assert {"home", "sign-in", "prison-detail", "scheme-edit", "prison-history"} <= names
+
+
+def test_every_url_keyword_has_sample_values():
+    unknown = {param for _name, params in URLS for param in params} - set(SAMPLES)
+    assert not unknown, f"add sample values to SAMPLES for URL keywords {sorted(unknown)}"
+
+
+def test_nobody_signed_in_reaches_only_public_pages(client, worlds):
+    for name, params in URLS:
+        url = build(name, params, worlds["own"])
+        response = client.get(url)
+        if name in PUBLIC:
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("sign-in")), url
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_CARE_LEAD, Role.PRISON_STAFF, Role.LA_REVIEWER])
+def test_prison_scoped_roles_get_nothing_from_another_prison(client, users_by_role, worlds, role):
+    checked = 0
+    for name, params in URLS:
+        if not params:
+            continue
+        url = build(name, params, worlds["other"])
+        for method in (client.get, client.post):
+            client.force_login(users_by_role[role])
+            response = method(url)
+            assert response.status_code in {403, 404}, f"{role} {method.__name__} {url}"
+            checked += 1
+    assert checked >= 6
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page_works_for_every_role_and_aggregate_roles_see_no_one(
+    client, users_by_role, worlds, role
+):
+    user = users_by_role[role]
+    for world in ("own", "other"):
+        for name, params in URLS:
+            url = build(name, params, worlds[world])
+            for method in (client.get, client.post):
+                client.force_login(user)
+                response = method(url)
+                assert response.status_code in {200, 302, 403, 404, 405}, f"{method.__name__} {url}"
+                if role in {Role.INSPECTOR, Role.NATIONAL_ANALYST}:
+                    page = response.content.decode()
+                    for marker in worlds["personal_markers"]:
+                        assert marker not in page, f"{role} saw {marker!r} at {url}"

@@ -1,0 +1,32 @@
+from django.core.management import call_command
+
+from accounts.models import User
+from governance.models import LocalAuthority, Prison
+
+
+def test_seed_demo_makes_three_different_prisons_and_a_user_per_role(db, capsys):
+    call_command("seed_demo")
+    prisons = Prison.objects.select_related("scheme").order_by("code")
+    assert [(p.code, p.category, p.scheme.leadership) for p in prisons] == [
+        ("EMR", "B", "prison"),
+        ("NGT", "C", "local_authority_and_prison"),
+        ("WFL", "female_closed", "prison_and_external"),
+    ]
+    assert sorted(User.objects.values_list("role", flat=True)) == sorted(
+        ["social_care_lead", "prison_staff", "la_reviewer", "inspector", "national_analyst", "admin"]
+    )
+    assert User.objects.get(username="demo_la").local_authority.prisons.count() == 2
+    assert "demo_lead" in capsys.readouterr().out
+
+
+def test_seed_demo_twice_changes_nothing(db):
+    call_command("seed_demo")
+    counts = (Prison.objects.count(), User.objects.count(), LocalAuthority.objects.count())
+    call_command("seed_demo")
+    assert (Prison.objects.count(), User.objects.count(), LocalAuthority.objects.count()) == counts == (3, 6, 2)
+
+
+def test_seed_demo_if_empty_leaves_an_existing_database_alone(home_prison, capsys):
+    call_command("seed_demo", "--if-empty")
+    assert list(Prison.objects.values_list("code", flat=True)) == ["HMX"]
+    assert "already holds data" in capsys.readouterr().out
