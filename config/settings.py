@@ -85,7 +85,9 @@ TEMPLATES = [
 ]
 
 # An empty DATABASE_URL counts as unset.
-DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'var' / 'peercare.sqlite3'}"
+DATABASE_URL = (
+    env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'var' / 'peercare.sqlite3'}"
+)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -43,8 +43,11 @@ def other_prison(other_council):
 def lead(home_prison):
     """Social care lead at home_prison: its people and its scheme settings."""
     return UserFactory(
-        username="lead", first_name="Lee", last_name="Lead",
-        role=Role.SOCIAL_CARE_LEAD, prisons=[home_prison],
+        username="lead",
+        first_name="Lee",
+        last_name="Lead",
+        role=Role.SOCIAL_CARE_LEAD,
+        prisons=[home_prison],
     )
 
 
@@ -52,8 +55,11 @@ def lead(home_prison):
 def staff(home_prison):
     """Prison staff at home_prison: its people; records activity; cannot change the scheme."""
     return UserFactory(
-        username="staff", first_name="Sasha", last_name="Staff",
-        role=Role.PRISON_STAFF, prisons=[home_prison],
+        username="staff",
+        first_name="Sasha",
+        last_name="Staff",
+        role=Role.PRISON_STAFF,
+        prisons=[home_prison],
     )
 
 
@@ -61,8 +67,11 @@ def staff(home_prison):
 def la_reviewer(home_council, home_prison):
     """Local authority reviewer for home_council: the people of home_prison."""
     return UserFactory(
-        username="reviewer", first_name="Robin", last_name="Reviewer",
-        role=Role.LA_REVIEWER, local_authority=home_council,
+        username="reviewer",
+        first_name="Robin",
+        last_name="Reviewer",
+        role=Role.LA_REVIEWER,
+        local_authority=home_council,
     )
 
 

@@ -5,7 +5,7 @@ from accounts.models import User
 from governance.constants import Leadership, PrisonCategory, SchemeFormality
 from governance.models import LocalAuthority, Prison, Scheme
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 class LocalAuthorityFactory(factory.django.DjangoModelFactory):

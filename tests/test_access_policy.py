@@ -16,7 +16,9 @@ def test_leads_and_staff_see_only_the_prisons_they_are_given(lead, staff, other_
     assert codes(Prison.objects.for_user(staff)) == ["HMX"]
 
 
-def test_la_reviewer_sees_the_prisons_of_their_council_only(la_reviewer, home_council, other_prison):
+def test_la_reviewer_sees_the_prisons_of_their_council_only(
+    la_reviewer, home_council, other_prison
+):
     from tests.factories import PrisonFactory
 
     PrisonFactory(code="SND", local_authority=home_council)
@@ -51,7 +53,9 @@ def test_only_roles_working_with_people_see_personal_data(users_by_role, role, s
     assert policy.has_capability(users_by_role[role], policy.VIEW_PERSONAL_DATA) is sees_people
 
 
-def test_scope_gives_aggregate_roles_no_records_about_people(inspector, lead, home_prison, other_prison):
+def test_scope_gives_aggregate_roles_no_records_about_people(
+    inspector, lead, home_prison, other_prison
+):
     # Prisons stand in for any record with a prison field: scope() filters on `prison`.
     from governance.models import Scheme
 

@@ -42,7 +42,9 @@ def named_urls():
     resolver = get_resolver()
     for entry in all_patterns():
         assert entry.name, f"every URL needs a name: {entry.pattern}"
-        for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(entry.name):
+        for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(
+            entry.name
+        ):
             for _format, params in possibility:
                 yield entry.name, tuple(params)
 
@@ -58,8 +60,11 @@ def build(name, params, world):
 def worlds(home_prison, other_prison, lead):
     """Records in each prison, with personal details that aggregate roles must never see."""
     other_lead = UserFactory(
-        username="otherlead", first_name="Olly", last_name="Otherlead",
-        role=Role.SOCIAL_CARE_LEAD, prisons=[other_prison],
+        username="otherlead",
+        first_name="Olly",
+        last_name="Otherlead",
+        role=Role.SOCIAL_CARE_LEAD,
+        prisons=[other_prison],
     )
     markers = []
     for prison, editor in [(home_prison, lead), (other_prison, other_lead)]:

@@ -15,7 +15,14 @@ def test_dates_are_written_in_govuk_style():
 
 @pytest.mark.parametrize(
     ("hour", "minute", "expected"),
-    [(14, 30, "2:30pm"), (9, 0, "9am"), (0, 0, "midnight"), (12, 0, "midday"), (12, 5, "12:05pm"), (0, 45, "12:45am")],
+    [
+        (14, 30, "2:30pm"),
+        (9, 0, "9am"),
+        (0, 0, "midnight"),
+        (12, 0, "midday"),
+        (12, 5, "12:05pm"),
+        (0, 45, "12:45am"),
+    ],
 )
 def test_times_use_the_12_hour_clock_in_lower_case(hour, minute, expected):
     assert govuk_time(dt.time(hour, minute)) == expected

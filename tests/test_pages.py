@@ -6,7 +6,9 @@ from tests.factories import TEST_PASSWORD
 
 
 def test_signing_in_leads_to_the_home_page_with_the_users_prisons(client, lead, other_prison):
-    response = client.post(reverse("sign-in"), {"username": "lead", "password": TEST_PASSWORD}, follow=True)
+    response = client.post(
+        reverse("sign-in"), {"username": "lead", "password": TEST_PASSWORD}, follow=True
+    )
     page = response.content.decode()
     assert response.redirect_chain == [("/", 302)]
     assert "Welcome, Lee" in page
@@ -47,7 +49,10 @@ def test_signing_out_ends_the_session(client, lead):
     [
         (Role.SOCIAL_CARE_LEAD, "You can change how their schemes are run."),
         (Role.PRISON_STAFF, "You can see the records of people in 1 prison."),
-        (Role.LA_REVIEWER, "You review the care plans of the prisons in Northshire County Council."),
+        (
+            Role.LA_REVIEWER,
+            "You review the care plans of the prisons in Northshire County Council.",
+        ),
         (Role.INSPECTOR, "PeerCare never shows you a prisoner's name or prison number."),
         (Role.NATIONAL_ANALYST, "PeerCare never shows you a prisoner's name or prison number."),
         (Role.ADMIN, "You can see the records of people in 2 prisons."),

@@ -3,15 +3,30 @@ from tests.factories import SchemeFactory
 
 # The lists below are copied by hand from shared/formats/DATA-STANDARD.md (version 1).
 ALLOWED = {
-    "escort_movement", "wheelchair_push", "meals_collect", "food_cutting", "cell_cleaning",
-    "cell_reorganising", "laundry", "hygiene_reminder", "objects_moving", "activities_access",
-    "raising_concerns_applications", "reading_writing", "welfare_check_company",
+    "escort_movement",
+    "wheelchair_push",
+    "meals_collect",
+    "food_cutting",
+    "cell_cleaning",
+    "cell_reorganising",
+    "laundry",
+    "hygiene_reminder",
+    "objects_moving",
+    "activities_access",
+    "raising_concerns_applications",
+    "reading_writing",
+    "welfare_check_company",
     "canteen_shopping_help",
 }
 OPTIONAL = {"outer_clothing", "medication_collect"}
 FORBIDDEN = {
-    "feeding", "washing_bathing", "toileting", "dressing", "medication_handling",
-    "lifting_catching", "clinical_task",
+    "feeding",
+    "washing_bathing",
+    "toileting",
+    "dressing",
+    "medication_handling",
+    "lifting_catching",
+    "clinical_task",
 }
 
 
@@ -29,11 +44,23 @@ def test_the_migration_loads_every_task_code_with_its_kind(db):
 def test_the_migration_loads_the_other_code_lists(db):
     assert len(codes(Need)) == 12 and "wheelchair_user" in codes(Need)
     assert codes(PeerRole) == {
-        "listener", "insider", "equalities_rep", "safer_custody_rep", "health_champion", "mentor", "other",
+        "listener",
+        "insider",
+        "equalities_rep",
+        "safer_custody_rep",
+        "health_champion",
+        "mentor",
+        "other",
     }
-    assert len(codes(IncidentCategory)) == 17 and "role_conflict_confidentiality" in codes(IncidentCategory)
+    assert len(codes(IncidentCategory)) == 17 and "role_conflict_confidentiality" in codes(
+        IncidentCategory
+    )
     assert codes(TrainingModule, mandatory_by_default=True) == {
-        "care_act", "confidentiality", "raising_concerns", "role_and_boundaries", "safeguarding",
+        "care_act",
+        "confidentiality",
+        "raising_concerns",
+        "role_and_boundaries",
+        "safeguarding",
     }
     assert len(codes(TrainingModule)) == 15
 

@@ -23,10 +23,17 @@ def test_lead_changes_the_scheme_and_sees_a_confirmation(client, lead, home_pris
     client.force_login(lead)
     response = client.post(URL, VALID, follow=True)
     scheme = Scheme.objects.get(prison=home_prison)
-    assert (scheme.name, scheme.formality, scheme.leadership) == ("Carers", "both", "local_authority")
+    assert (scheme.name, scheme.formality, scheme.leadership) == (
+        "Carers",
+        "both",
+        "local_authority",
+    )
     assert scheme.started_on == dt.date(2023, 2, 6)
     assert (scheme.allows_outer_clothing, scheme.allows_medication_collect) == (True, False)
-    assert sorted(scheme.mandatory_modules.values_list("code", flat=True)) == ["care_act", "safeguarding"]
+    assert sorted(scheme.mandatory_modules.values_list("code", flat=True)) == [
+        "care_act",
+        "safeguarding",
+    ]
     assert response.redirect_chain == [(reverse("prison-detail", args=["HMX"]), 302)]
     assert "Scheme settings for HMP Home saved" in response.content.decode()
     assert "6 February 2023" in response.content.decode()
@@ -38,7 +45,11 @@ def test_lead_changes_the_scheme_and_sees_a_confirmation(client, lead, home_pris
         ({"name": ""}, "id_name", "Enter what buddies are called in this prison"),
         ({"formality": ""}, "id_formality", "Select the type of scheme"),
         ({"leadership": "governor"}, "id_leadership", "Select a valid choice"),
-        ({"started_on_0": "31", "started_on_1": "2"}, "id_started_on", "the date the scheme started must be a real date"),
+        (
+            {"started_on_0": "31", "started_on_1": "2"},
+            "id_started_on",
+            "the date the scheme started must be a real date",
+        ),
         ({"started_on_1": ""}, "id_started_on", "must include a month"),
         ({"started_on_2": "2999"}, "id_started_on", "must be today or in the past"),
     ],

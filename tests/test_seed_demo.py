@@ -13,7 +13,14 @@ def test_seed_demo_makes_three_different_prisons_and_a_user_per_role(db, capsys)
         ("WFL", "female_closed", "prison_and_external"),
     ]
     assert sorted(User.objects.values_list("role", flat=True)) == sorted(
-        ["social_care_lead", "prison_staff", "la_reviewer", "inspector", "national_analyst", "admin"]
+        [
+            "social_care_lead",
+            "prison_staff",
+            "la_reviewer",
+            "inspector",
+            "national_analyst",
+            "admin",
+        ]
     )
     assert User.objects.get(username="demo_la").local_authority.prisons.count() == 2
     assert "demo_lead" in capsys.readouterr().out
@@ -23,7 +30,11 @@ def test_seed_demo_twice_changes_nothing(db):
     call_command("seed_demo")
     counts = (Prison.objects.count(), User.objects.count(), LocalAuthority.objects.count())
     call_command("seed_demo")
-    assert (Prison.objects.count(), User.objects.count(), LocalAuthority.objects.count()) == counts == (3, 6, 2)
+    assert (
+        (Prison.objects.count(), User.objects.count(), LocalAuthority.objects.count())
+        == counts
+        == (3, 6, 2)
+    )
 
 
 def test_seed_demo_if_empty_leaves_an_existing_database_alone(home_prison, capsys):

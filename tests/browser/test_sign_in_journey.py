@@ -26,7 +26,9 @@ def sign_in(page: Page, live_server, username: str, password: str = TEST_PASSWOR
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_lead_signs_in_with_the_keyboard_and_sees_their_prison(page: Page, live_server, lead, other_prison):
+def test_lead_signs_in_with_the_keyboard_and_sees_their_prison(
+    page: Page, live_server, lead, other_prison
+):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(f"{live_server.url}/sign-in/")
@@ -62,7 +64,9 @@ def test_a_wrong_password_shows_the_error_summary(page: Page, live_server, lead)
         (Role.ADMIN, "Change scheme settings", "Change scheme settings"),
     ],
 )
-def test_each_role_reaches_a_prison_page(page: Page, live_server, users_by_role, role, heading, link):
+def test_each_role_reaches_a_prison_page(
+    page: Page, live_server, users_by_role, role, heading, link
+):
     user = users_by_role[role]
     sign_in(page, live_server, user.username)
     page.get_by_role("link", name="HMP Home").first.click()
@@ -85,4 +89,6 @@ def test_lead_saves_scheme_settings_in_the_browser(page: Page, live_server, lead
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Scheme settings for HMP Home saved"
     )
-    expect(page.locator(".govuk-summary-card", has_text="Scheme").locator("dl")).to_contain_text("Carers")
+    expect(page.locator(".govuk-summary-card", has_text="Scheme").locator("dl")).to_contain_text(
+        "Carers"
+    )
