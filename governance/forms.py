@@ -65,6 +65,8 @@ class SchemeForm(forms.Form):
             Field.checkboxes("mandatory_modules", legend_size=Size.SMALL, small=True),
             Button("submit", "Save changes"),
         )
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
 
     def clean_started_on(self):
         started_on = self.cleaned_data.get("started_on")
