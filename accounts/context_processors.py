@@ -9,13 +9,18 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"service_navigation": []}
     items = [("Home", reverse("home"))]
+    if policy.has_capability(user, policy.VIEW_PERSONAL_DATA):
+        # Someone working in one prison goes straight to its people.
+        codes = list(policy.prisons_for(user).values_list("code", flat=True)[:2])
+        if len(codes) == 1:
+            items.append(("Buddies", reverse("buddy-list", args=codes)))
     if policy.has_capability(user, policy.VIEW_AGGREGATES):
         items.append(("Prisons", reverse("prison-list")))
     items.append(("Help", reverse("help")))
+    # The current item is the one whose address is the longest start of this page's address.
     path = request.path
-    return {
-        "service_navigation": [
-            (label, url, path == url if url == "/" else path.startswith(url))
-            for label, url in items
-        ]
-    }
+    matching = [
+        url for _label, url in items if path == url or (url != "/" and path.startswith(url))
+    ]
+    current = max(matching, key=len, default=None)
+    return {"service_navigation": [(label, url, url == current) for label, url in items]}

@@ -11,4 +11,5 @@ urlpatterns = [
     path("accessibility/", common_views.accessibility_statement, name="accessibility"),
     path("privacy/", common_views.privacy_notice, name="privacy"),
     path("prisons/", include("governance.urls")),
+    path("prisons/<str:code>/buddies/", include("buddies.urls")),
 ]

@@ -1,4 +1,6 @@
-from django.core.validators import RegexValidator
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -116,6 +118,18 @@ class Scheme(models.Model):
     allows_medication_collect = models.BooleanField(
         "Buddies may collect sealed medication", default=False
     )
+    min_pay_rate = models.DecimalField(
+        "Lowest pay per session (£)", max_digits=6, decimal_places=2, default=Decimal("0.00")
+    )
+    max_pay_rate = models.DecimalField(
+        "Highest pay per session (£)", max_digits=6, decimal_places=2, default=Decimal("10.00")
+    )
+    recipients_per_buddy = models.PositiveSmallIntegerField(
+        "People supported for each buddy fit to work, at most",
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Below one fit-to-work buddy for this many people supported, PeerCare warns",
+    )
     mandatory_modules = models.ManyToManyField(
         TrainingModule,
         verbose_name="Training a buddy must hold to be fit to work",
@@ -123,6 +137,15 @@ class Scheme(models.Model):
         blank=True,
     )
     history = HistoricalRecords(m2m_fields=[mandatory_modules])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="scheme_pay_range_in_order",
+                condition=models.Q(min_pay_rate__gte=0)
+                & models.Q(max_pay_rate__gte=models.F("min_pay_rate")),
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} at {self.prison}"

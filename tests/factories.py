@@ -1,7 +1,11 @@
+import datetime
+
 import factory
 
 from accounts.constants import Role
 from accounts.models import User
+from buddies.constants import BuddyStatus
+from buddies.models import Buddy
 from governance.constants import Leadership, PrisonCategory, SchemeFormality
 from governance.models import LocalAuthority, Prison, Scheme
 
@@ -55,3 +59,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def prisons(self, create, extracted, **kwargs):
         if create and extracted:
             self.prisons.set(extracted)
+
+
+class BuddyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Buddy
+
+    prison = factory.SubFactory(PrisonFactory)
+    prison_number = factory.Sequence(lambda n: f"A{n % 10000:04d}BC")
+    given_name = "Sam"
+    family_name = factory.Sequence(lambda n: f"Buddy{n}")
+    status = BuddyStatus.APPLICANT
+    applied_on = datetime.date(2026, 1, 5)

@@ -16,13 +16,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.constants import Role
-from tests.factories import UserFactory
+from tests.factories import BuddyFactory, UserFactory
 
 PUBLIC = {"sign-in", "help", "accessibility", "privacy"}
 
 # How to fill each URL keyword for a given prison's "world" of records.
 SAMPLES = {
     "code": lambda world: world["prison"].code,
+    "buddy_id": lambda world: world["buddy"].pk,
 }
 
 
@@ -67,21 +68,26 @@ def worlds(home_prison, other_prison, lead):
         prisons=[other_prison],
     )
     markers = []
-    for prison, editor in [(home_prison, lead), (other_prison, other_lead)]:
+    worlds = {}
+    for key, prison, editor, number in [
+        ("own", home_prison, lead, "A1111AA"),
+        ("other", other_prison, other_lead, "B2222BB"),
+    ]:
         prison.scheme._history_user = editor
         prison.scheme.name = f"Helpers of {prison.code}"
         prison.scheme.save()
-        markers.append(editor.get_full_name())
-    return {
-        "own": {"prison": home_prison},
-        "other": {"prison": other_prison},
-        "personal_markers": markers,
-    }
+        buddy = BuddyFactory(
+            prison=prison, prison_number=number, given_name="Zebedee", family_name=f"Secret{key}"
+        )
+        markers += [editor.get_full_name(), number, f"Secret{key}"]
+        worlds[key] = {"prison": prison, "buddy": buddy}
+    return {**worlds, "personal_markers": markers}
 
 
 def test_the_walk_finds_the_product_pages():
     names = {name for name, _params in URLS}
     assert {"home", "sign-in", "prison-detail", "scheme-edit", "prison-history"} <= names
+    assert {"buddy-list", "buddy-detail", "buddy-status", "buddy-pay", "buddy-recruitment"} <= names
 
 
 def test_every_url_keyword_has_sample_values():

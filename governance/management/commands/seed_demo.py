@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from buddies.demo import demo_seed_buddies
 from governance.demo import DEMO_PASSWORD, USERS, demo_seed
 
 
@@ -16,10 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from governance.models import Prison
 
-        if options["if_empty"] and Prison.objects.exists():
+        if options["if_empty"] and Prison.objects.exists():  # a real or already seeded database
             self.stdout.write("The database already holds data: demo data not loaded.")
         else:
-            created = demo_seed()
+            created = demo_seed() + demo_seed_buddies()
             self.stdout.write(
                 f"Demo data: created {len(created)} records."
                 if created

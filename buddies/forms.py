@@ -1,0 +1,291 @@
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import (
+    Button,
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fieldset,
+    Layout,
+    Size,
+)
+from django import forms
+
+from buddies.constants import BuddyStatus, EndReason, PayScheme, VettingOutcome
+from buddies.models import Buddy
+from common.fields import GovukDateField
+from common.filters import filter_form_helper
+from governance.models import PeerRole
+
+
+def _helper(*fields, button="Save") -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button("submit", button))
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    return helper
+
+
+def peer_roles_field():
+    return forms.ModelMultipleChoiceField(
+        label="Other peer roles they hold",
+        help_text="Select all that apply",
+        queryset=PeerRole.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+def date_field(subject: str, label: str, *, required=False, help_text="For example, 27 3 2026"):
+    return GovukDateField(
+        subject=subject,
+        label=label,
+        required=required,
+        require_all_fields=False,
+        help_text=help_text,
+    )
+
+
+class BuddyDetailsForm(forms.Form):
+    prison_number = forms.CharField(
+        label="Prison number",
+        help_text="A letter, 4 numbers and 2 letters, like A1234BC",
+        max_length=7,
+        error_messages={"required": "Enter their prison number"},
+    )
+    given_name = forms.CharField(
+        label="Given name", max_length=80, error_messages={"required": "Enter their given name"}
+    )
+    family_name = forms.CharField(
+        label="Family name", max_length=80, error_messages={"required": "Enter their family name"}
+    )
+
+    def clean_prison_number(self):
+        return self.cleaned_data["prison_number"].strip().upper().replace(" ", "")
+
+
+class BuddyCreateForm(BuddyDetailsForm):
+    applied_on = date_field("the date they applied", "When did they apply?", required=True)
+    other_peer_roles = peer_roles_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("prison_number", field_width=10),
+            Field.text("given_name", field_width=20),
+            Field.text("family_name", field_width=20),
+            Field("applied_on"),
+            Field.checkboxes("other_peer_roles", small=True),
+            button="Add applicant",
+        )
+
+
+class BuddyEditForm(BuddyDetailsForm):
+    applied_on = date_field("the date they applied", "Applied", required=True)
+    vetting_outcome = forms.ChoiceField(
+        label="Security vetting",
+        choices=[("", "Not started"), *VettingOutcome.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    vetted_on = date_field("the date of the vetting decision", "Date of the vetting decision")
+    interviewed_on = date_field("the interview date", "Interviewed")
+    offered_on = date_field("the date of the offer", "Offered the role")
+    compact_signed_on = date_field(
+        "the date the compact was signed",
+        "Compact (contract) or job description signed",
+        help_text="PSI requirement 5: the scheme is formal",
+    )
+    benefits_explained_on = date_field(
+        "the date the benefits of the role were explained",
+        "Benefits of peer support explained to them",
+        help_text="PSI requirement 1",
+    )
+    safeguarding_briefed_on = date_field(
+        "the date safeguarding was explained",
+        "Safeguarding policy and how to raise a concern explained",
+        help_text="PSI requirements 6 and 13",
+    )
+    other_peer_roles = peer_roles_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Fieldset(
+                Field.text("prison_number", field_width=10),
+                Field.text("given_name", field_width=20),
+                Field.text("family_name", field_width=20),
+                legend="Details",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field("applied_on"),
+                Field.radios("vetting_outcome", inline=True),
+                Field("vetted_on"),
+                Field("interviewed_on"),
+                Field("offered_on"),
+                Field("compact_signed_on"),
+                Field("benefits_explained_on"),
+                Field("safeguarding_briefed_on"),
+                legend="Employment steps",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.checkboxes("other_peer_roles", small=True),
+            button="Save changes",
+        )
+
+
+class AnyStatusChoiceField(forms.ChoiceField):
+    """Shows the allowed statuses but accepts any, so the service can explain why a move is refused."""
+
+    def valid_value(self, value):
+        return value in BuddyStatus.values
+
+
+class BuddyStatusForm(forms.Form):
+    """Offers only the statuses that may follow the current one."""
+
+    status = AnyStatusChoiceField(
+        label="What is their new status?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their new status"},
+    )
+    offered_on = date_field("the date of the offer", "Date of the offer")
+    started_on = date_field("the start date", "Date they start work")
+    rejected_on = date_field("the date of the decision", "Date of the decision")
+    rejection_reason = forms.CharField(
+        label="Why were they not appointed?", max_length=300, required=False
+    )
+    ended_on = date_field("the date they left", "Date they left")
+    end_reason = forms.ChoiceField(
+        label="Why did they leave?",
+        choices=EndReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    # The date field that records each status, if any.
+    DATE_FOR_STATUS = {
+        BuddyStatus.OFFERED: "offered_on",
+        BuddyStatus.ACTIVE: "started_on",
+        BuddyStatus.REJECTED: "rejected_on",
+        BuddyStatus.LEFT: "ended_on",
+    }
+
+    def __init__(self, *args, allowed: list[str], resuming: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resuming = resuming
+        choices = [(status, BuddyStatus(status).label) for status in allowed]
+        self.fields["status"].choices = choices
+        questions = []
+        for value, label in choices:
+            if value == BuddyStatus.ACTIVE and resuming:
+                questions.append(label)  # back from suspension: the start date stands
+            elif value == BuddyStatus.REJECTED:
+                questions.append(
+                    ConditionalQuestion(label, Field("rejected_on"), "rejection_reason")
+                )
+            elif value == BuddyStatus.LEFT:
+                questions.append(ConditionalQuestion(label, Field("ended_on"), "end_reason"))
+            elif value in self.DATE_FOR_STATUS:
+                questions.append(ConditionalQuestion(label, Field(self.DATE_FOR_STATUS[value])))
+            else:
+                questions.append(label)
+        self.helper = _helper(ConditionalRadios("status", *questions), button="Change status")
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        date_name = self.DATE_FOR_STATUS.get(status)
+        if status == BuddyStatus.ACTIVE and self.resuming:
+            date_name = None
+        if date_name and not cleaned.get(date_name) and date_name not in self.errors:
+            self.add_error(date_name, "Enter the date")
+        cleaned["on"] = cleaned.get(date_name) if date_name else None
+        return cleaned
+
+
+class PayRateForm(forms.Form):
+    pay_scheme = forms.ChoiceField(
+        label="How are they paid?",
+        choices=PayScheme.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they are paid"},
+    )
+    rate_per_session = forms.DecimalField(
+        label="Rate per session, in pounds",
+        help_text="For example, 1.50. Leave empty for an unpaid volunteer.",
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        error_messages={
+            "invalid": "Enter the rate as an amount of money, like 1.50",
+            "max_decimal_places": "Enter the rate in pounds and pence, like 1.50",
+        },
+    )
+    effective_from = date_field(
+        "the date this rate starts", "From what date are they paid this?", required=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rate_per_session"].widget.attrs.update({"inputmode": "decimal"})
+        self.helper = _helper(
+            Field.radios("pay_scheme"),
+            Field.text("rate_per_session", field_width=5),
+            Field("effective_from"),
+            button="Save pay",
+        )
+
+
+FIT_CHOICES = [("yes", "Yes"), ("no", "No")]
+
+
+class BuddyFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=BuddyStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    fit_to_work = django_filters.ChoiceFilter(
+        label="Meets the employment conditions to work",
+        choices=FIT_CHOICES,
+        method="filter_fit_to_work",
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    pay_scheme = django_filters.MultipleChoiceFilter(
+        label="Pay",
+        field_name="current_pay_scheme",
+        choices=PayScheme.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_peer_roles = django_filters.ModelMultipleChoiceFilter(
+        label="Other peer roles",
+        queryset=PeerRole.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=True,
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(("family_name", "name"), ("status", "status"), ("started_on", "started")),
+        field_labels={"name": "Name", "status": "Status", "started": "Start date"},
+    )
+
+    class Meta:
+        model = Buddy
+        fields = []
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = filter_form_helper(form)
+        return form
+
+    def filter_fit_to_work(self, queryset, name, value):
+        from buddies.rules import fit_to_work_q
+
+        if value == "yes":
+            return queryset.filter(fit_to_work_q())
+        if value == "no":
+            return queryset.exclude(fit_to_work_q())
+        return queryset
