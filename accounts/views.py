@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from accounts import policy
 from accounts.forms import SignInForm
+from buddies.selectors import buddy_todo_counts
 from governance.models import Prison
 
 
@@ -18,14 +19,17 @@ sign_out = auth_views.LogoutView.as_view()
 def home(request):
     """The signed-in home page: the prisons in the user's scope, with what their role lets them do."""
     user = request.user
-    prisons = (
+    prisons = list(
         Prison.objects.for_user(user).select_related("scheme", "local_authority").order_by("name")
     )
+    counts = buddy_todo_counts(user)
+    todo = [(prison, counts[prison.pk]) for prison in prisons if prison.pk in counts]
     return render(
         request,
         "accounts/home.html",
         {
             "prisons": prisons,
+            "todo": todo,
             "sees_people": policy.has_capability(user, policy.VIEW_PERSONAL_DATA),
             "manages": policy.has_capability(user, policy.MANAGE_SCHEME),
             "reviews": policy.has_capability(user, policy.REVIEW_CARE_PLANS),

@@ -40,6 +40,38 @@ class SchemeForm(forms.Form):
     allows_medication_collect = forms.BooleanField(
         label="Buddies may collect sealed medication (never open it or give it)", required=False
     )
+    min_pay_rate = forms.DecimalField(
+        label="Lowest pay per session, in pounds",
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        error_messages={
+            "required": "Enter the lowest pay per session",
+            "invalid": "Enter the lowest pay as an amount of money, like 0.50",
+            "min_value": "The lowest pay per session cannot be less than £0",
+        },
+    )
+    max_pay_rate = forms.DecimalField(
+        label="Highest pay per session, in pounds",
+        max_digits=6,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the highest pay per session",
+            "invalid": "Enter the highest pay as an amount of money, like 2.40",
+        },
+    )
+    recipients_per_buddy = forms.IntegerField(
+        label="How many people can one buddy support?",
+        help_text="PeerCare warns when there are fewer fit-to-work buddies than this allows for",
+        min_value=1,
+        max_value=20,
+        error_messages={
+            "required": "Enter how many people one buddy can support",
+            "invalid": "Enter a whole number, like 3",
+            "min_value": "Enter a number of people of at least 1",
+            "max_value": "Enter a number of people of 20 or fewer",
+        },
+    )
     mandatory_modules = forms.ModelMultipleChoiceField(
         label="Which training must a buddy hold to be fit to work?",
         help_text="Select all that apply",
@@ -62,11 +94,27 @@ class SchemeForm(forms.Form):
                 legend="Optional tasks",
                 legend_size=Size.SMALL,
             ),
+            Fieldset(
+                Field.text("min_pay_rate", field_width=5),
+                Field.text("max_pay_rate", field_width=5),
+                legend="Pay",
+                legend_size=Size.SMALL,
+            ),
+            Field.text("recipients_per_buddy", field_width=2),
             Field.checkboxes("mandatory_modules", legend_size=Size.SMALL, small=True),
             Button("submit", "Save changes"),
         )
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_pay_rate"), cleaned.get("max_pay_rate")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "max_pay_rate", "The highest pay must be the same as or more than the lowest"
+            )
+        return cleaned
 
     def clean_started_on(self):
         started_on = self.cleaned_data.get("started_on")

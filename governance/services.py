@@ -1,5 +1,6 @@
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -55,6 +56,9 @@ def scheme_update(
     started_on: dt.date | None,
     allows_outer_clothing: bool,
     allows_medication_collect: bool,
+    min_pay_rate: Decimal,
+    max_pay_rate: Decimal,
+    recipients_per_buddy: int,
     mandatory_modules: Iterable[TrainingModule],
 ) -> Scheme:
     scheme.name = name
@@ -63,6 +67,9 @@ def scheme_update(
     scheme.started_on = started_on
     scheme.allows_outer_clothing = allows_outer_clothing
     scheme.allows_medication_collect = allows_medication_collect
+    scheme.min_pay_rate = min_pay_rate
+    scheme.max_pay_rate = max_pay_rate
+    scheme.recipients_per_buddy = recipients_per_buddy
     scheme.full_clean()
     scheme.save()
     modules = list(mandatory_modules)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from accounts import policy
+from common.forms import add_service_errors
 from common.history import history_entries
 from governance.constants import TaskKind
 from governance.forms import SchemeForm
@@ -48,9 +49,7 @@ def scheme_edit(request, prison):
             try:
                 scheme_update(scheme=scheme, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Scheme settings for {prison.name} saved")
                 return redirect("prison-detail", prison.code)
@@ -63,6 +62,9 @@ def scheme_edit(request, prison):
                 "started_on": scheme.started_on,
                 "allows_outer_clothing": scheme.allows_outer_clothing,
                 "allows_medication_collect": scheme.allows_medication_collect,
+                "min_pay_rate": scheme.min_pay_rate,
+                "max_pay_rate": scheme.max_pay_rate,
+                "recipients_per_buddy": scheme.recipients_per_buddy,
                 "mandatory_modules": list(scheme.mandatory_modules.all()),
             }
         )

@@ -107,3 +107,28 @@ def test_footer_pages_are_public(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert 'class="govuk-footer' in response.content.decode()
+
+
+def test_lead_home_counts_buddies_not_fit_to_work_and_in_recruitment(client, lead, home_prison):
+    from tests.factories import BuddyFactory
+
+    # Two active buddies with nothing recorded (not fit), one applicant, one in vetting, one who left.
+    for status in ["active", "active", "applicant", "vetting", "left"]:
+        BuddyFactory(prison=home_prison, status=status)
+    client.force_login(lead)
+    response = client.get(reverse("home"))
+    assert response.context["todo"] == [(home_prison, {"not_fit": 2, "recruiting": 2})]
+    assert "?status=active&amp;fit_to_work=no" in response.content.decode()
+
+
+def test_home_counts_take_one_query_whatever_the_number_of_prisons(
+    client, admin_user, home_prison, other_prison, django_assert_num_queries
+):
+    from tests.factories import BuddyFactory
+
+    BuddyFactory(prison=home_prison, status="active")
+    BuddyFactory(prison=other_prison, status="active")
+    client.force_login(admin_user)
+    client.get(reverse("home"))  # warm the session and user look-ups
+    with django_assert_num_queries(5):  # session, user, prisons, buddy counts, navigation
+        client.get(reverse("home"))

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,9 @@ VALID = {
     "started_on_1": "2",
     "started_on_2": "2023",
     "allows_outer_clothing": "on",
+    "min_pay_rate": "0.50",
+    "max_pay_rate": "2.40",
+    "recipients_per_buddy": "4",
     "mandatory_modules": ["care_act", "safeguarding"],
 }
 
@@ -34,6 +38,11 @@ def test_lead_changes_the_scheme_and_sees_a_confirmation(client, lead, home_pris
         "care_act",
         "safeguarding",
     ]
+    assert (scheme.min_pay_rate, scheme.max_pay_rate, scheme.recipients_per_buddy) == (
+        Decimal("0.50"),
+        Decimal("2.40"),
+        4,
+    )
     assert response.redirect_chain == [(reverse("prison-detail", args=["HMX"]), 302)]
     assert "Scheme settings for HMP Home saved" in response.content.decode()
     assert "6 February 2023" in response.content.decode()
@@ -52,6 +61,13 @@ def test_lead_changes_the_scheme_and_sees_a_confirmation(client, lead, home_pris
         ),
         ({"started_on_1": ""}, "id_started_on", "must include a month"),
         ({"started_on_2": "2999"}, "id_started_on", "must be today or in the past"),
+        (
+            {"max_pay_rate": "0.40"},
+            "id_max_pay_rate",
+            "The highest pay must be the same as or more than the lowest",
+        ),
+        ({"min_pay_rate": "-1"}, "id_min_pay_rate", "cannot be less than £0"),
+        ({"recipients_per_buddy": "0"}, "id_recipients_per_buddy", "at least 1"),
     ],
 )
 def test_invalid_scheme_settings_are_explained_and_nothing_is_saved(

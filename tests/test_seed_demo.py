@@ -41,3 +41,26 @@ def test_seed_demo_if_empty_leaves_an_existing_database_alone(home_prison, capsy
     call_command("seed_demo", "--if-empty")
     assert list(Prison.objects.values_list("code", flat=True)) == ["HMX"]
     assert "already holds data" in capsys.readouterr().out
+
+
+def test_seed_demo_has_buddies_at_every_step_and_some_working_but_not_fit(db):
+    from buddies.models import Buddy
+    from buddies.rules import fit_to_work_q
+
+    call_command("seed_demo")
+    northgate = Buddy.objects.filter(prison__code="NGT")
+    assert set(northgate.values_list("status", flat=True)) == {
+        "applicant",
+        "vetting",
+        "interview",
+        "offered",
+        "rejected",
+        "active",
+        "suspended",
+        "left",
+    }
+    assert northgate.filter(status="active").count() == 8
+    assert northgate.filter(status="active").exclude(fit_to_work_q()).count() == 3
+    assert Buddy.objects.count() == 15 + 10 + 8
+    for buddy in Buddy.objects.all():
+        buddy.full_clean()  # demo records obey the same rules as entered ones
