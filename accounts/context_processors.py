@@ -14,6 +14,9 @@ def navigation(request):
         codes = list(policy.prisons_for(user).values_list("code", flat=True)[:2])
         if len(codes) == 1:
             items.append(("Buddies", reverse("buddy-list", args=codes)))
+            items.append(("People supported", reverse("recipient-list", args=codes)))
+    if policy.has_capability(user, policy.REVIEW_CARE_PLANS):
+        items.append(("Reviews", reverse("review-queue")))
     if policy.has_capability(user, policy.VIEW_AGGREGATES):
         items.append(("Prisons", reverse("prison-list")))
     items.append(("Help", reverse("help")))

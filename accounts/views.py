@@ -5,6 +5,7 @@ from accounts import policy
 from accounts.forms import SignInForm
 from buddies.selectors import buddy_todo_counts
 from governance.models import Prison
+from recipients.selectors import recipient_todo_counts
 
 
 class SignInView(auth_views.LoginView):
@@ -22,8 +23,13 @@ def home(request):
     prisons = list(
         Prison.objects.for_user(user).select_related("scheme", "local_authority").order_by("name")
     )
-    counts = buddy_todo_counts(user)
-    todo = [(prison, counts[prison.pk]) for prison in prisons if prison.pk in counts]
+    buddy_counts = buddy_todo_counts(user)
+    people_counts = recipient_todo_counts(user)
+    todo = [
+        (prison, {**buddy_counts.get(prison.pk, {}), **people_counts.get(prison.pk, {})})
+        for prison in prisons
+        if prison.pk in buddy_counts or prison.pk in people_counts
+    ]
     return render(
         request,
         "accounts/home.html",

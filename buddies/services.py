@@ -130,6 +130,10 @@ def buddy_change_status(
         if date_field and date_field in error.message_dict:
             raise ValidationError({"on": error.message_dict[date_field]}) from error
         raise
+    if status == BuddyStatus.LEFT:
+        from recipients.services import buddy_left_end_assignments
+
+        buddy_left_end_assignments(buddy=buddy, on=buddy.ended_on)
     return buddy
 
 

@@ -171,4 +171,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each of its rendering steps at INFO: too chatty for every PDF.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from common import views as common_views
+from recipients import views as recipient_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -12,4 +13,6 @@ urlpatterns = [
     path("privacy/", common_views.privacy_notice, name="privacy"),
     path("prisons/", include("governance.urls")),
     path("prisons/<str:code>/buddies/", include("buddies.urls")),
+    path("prisons/<str:code>/", include("recipients.urls")),
+    path("reviews/", recipient_views.review_queue, name="review-queue"),
 ]

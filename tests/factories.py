@@ -8,6 +8,7 @@ from buddies.constants import BuddyStatus
 from buddies.models import Buddy
 from governance.constants import Leadership, PrisonCategory, SchemeFormality
 from governance.models import LocalAuthority, Prison, Scheme
+from recipients.models import Assignment, CarePlan, Recipient
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -71,3 +72,34 @@ class BuddyFactory(factory.django.DjangoModelFactory):
     family_name = factory.Sequence(lambda n: f"Buddy{n}")
     status = BuddyStatus.APPLICANT
     applied_on = datetime.date(2026, 1, 5)
+
+
+class RecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recipient
+
+    prison = factory.SubFactory(PrisonFactory)
+    prison_number = factory.Sequence(lambda n: f"R{n % 10000:04d}PS")
+    given_name = "Pat"
+    family_name = factory.Sequence(lambda n: f"Person{n}")
+    support_started_on = datetime.date(2026, 1, 12)
+
+
+class CarePlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarePlan
+
+    recipient = factory.SubFactory(RecipientFactory)
+    version = 1
+    starts_on = datetime.date(2026, 1, 12)
+    review_due_on = datetime.date(2026, 7, 12)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    buddy = factory.SubFactory(BuddyFactory)
+    recipient = factory.SubFactory(RecipientFactory)
+    started_on = datetime.date(2026, 1, 12)
+    no_personal_relationship_confirmed = True

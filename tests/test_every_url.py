@@ -12,11 +12,19 @@ What must hold:
 - inspectors and national analysts never see a name or prison number, on any page of any prison.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.constants import Role
-from tests.factories import BuddyFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    BuddyFactory,
+    CarePlanFactory,
+    RecipientFactory,
+    UserFactory,
+)
 
 PUBLIC = {"sign-in", "help", "accessibility", "privacy"}
 
@@ -24,6 +32,9 @@ PUBLIC = {"sign-in", "help", "accessibility", "privacy"}
 SAMPLES = {
     "code": lambda world: world["prison"].code,
     "buddy_id": lambda world: world["buddy"].pk,
+    "recipient_id": lambda world: world["recipient"].pk,
+    "plan_id": lambda world: world["plan"].pk,
+    "assignment_id": lambda world: world["assignment"].pk,
 }
 
 
@@ -77,10 +88,31 @@ def worlds(home_prison, other_prison, lead):
         prison.scheme.name = f"Helpers of {prison.code}"
         prison.scheme.save()
         buddy = BuddyFactory(
-            prison=prison, prison_number=number, given_name="Zebedee", family_name=f"Secret{key}"
+            prison=prison,
+            prison_number=number,
+            given_name="Zebedee",
+            family_name=f"Secret{key}",
+            status="active",
+            vetting_outcome="approved",
+            vetted_on=datetime.date(2026, 1, 6),
         )
-        markers += [editor.get_full_name(), number, f"Secret{key}"]
-        worlds[key] = {"prison": prison, "buddy": buddy}
+        person_number = number.replace(number[0], "R", 1)
+        recipient = RecipientFactory(
+            prison=prison,
+            prison_number=person_number,
+            given_name="Ysolde",
+            family_name=f"Hidden{key}",
+        )
+        plan = CarePlanFactory(recipient=recipient, state="submitted")
+        assignment = AssignmentFactory(buddy=buddy, recipient=recipient)
+        markers += [editor.get_full_name(), number, f"Secret{key}", person_number, f"Hidden{key}"]
+        worlds[key] = {
+            "prison": prison,
+            "buddy": buddy,
+            "recipient": recipient,
+            "plan": plan,
+            "assignment": assignment,
+        }
     return {**worlds, "personal_markers": markers}
 
 
@@ -88,6 +120,13 @@ def test_the_walk_finds_the_product_pages():
     names = {name for name, _params in URLS}
     assert {"home", "sign-in", "prison-detail", "scheme-edit", "prison-history"} <= names
     assert {"buddy-list", "buddy-detail", "buddy-status", "buddy-pay", "buddy-recruitment"} <= names
+    assert {
+        "recipient-detail",
+        "plan-detail",
+        "plan-review",
+        "review-queue",
+        "assignment-end",
+    } <= names
 
 
 def test_every_url_keyword_has_sample_values():

@@ -1,0 +1,297 @@
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from buddies.constants import BuddyStatus, VettingOutcome
+from buddies.models import Buddy
+from buddies.rules import fit_to_work
+from governance.models import Need, Prison, Task
+from recipients.constants import MAX_CLIENTS_PER_BUDDY, PlanState, ReviewAction
+from recipients.models import Assignment, CarePlan, PlanReview, Recipient
+from recipients.rules import check_plan_content, check_ready_for_review, check_tasks
+
+RECIPIENT_FIELDS = [
+    "prison_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "mental_capacity",
+    "formal_care",
+    "referred_to_la_on",
+    "la_assessed_on",
+    "la_outcome",
+    "support_started_on",
+]
+DUPLICATE_PERSON = "This prison already has a person with this prison number"
+
+
+def _clean(instance, *, duplicate: str = "", duplicate_field: str = "") -> None:
+    """full_clean(), with a duplicate-key message moved next to the field it is about."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+        if duplicate and duplicate in errors.get(NON_FIELD_ERRORS, []):
+            errors[NON_FIELD_ERRORS].remove(duplicate)
+            errors.setdefault(duplicate_field, []).append(duplicate)
+            if not errors[NON_FIELD_ERRORS]:
+                del errors[NON_FIELD_ERRORS]
+        if instance.pk:
+            instance.refresh_from_db()
+        raise ValidationError(errors) from None
+
+
+@transaction.atomic
+def recipient_create(*, prison: Prison, needs: Iterable[Need] = (), **fields) -> Recipient:
+    recipient = Recipient(
+        prison=prison, **{k: v for k, v in fields.items() if k in RECIPIENT_FIELDS}
+    )
+    _clean(recipient, duplicate=DUPLICATE_PERSON, duplicate_field="prison_number")
+    recipient.save()
+    recipient.needs.set(needs)
+    return recipient
+
+
+@transaction.atomic
+def recipient_update(*, recipient: Recipient, needs: Iterable[Need], **fields) -> Recipient:
+    unknown = set(fields) - set(RECIPIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"recipient_update does not change {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(recipient, name, value)
+    _clean(recipient, duplicate=DUPLICATE_PERSON, duplicate_field="prison_number")
+    recipient.save()
+    needs = list(needs)
+    if {n.code for n in needs} != set(recipient.needs.values_list("code", flat=True)):
+        recipient.needs.set(needs)
+    return recipient
+
+
+@transaction.atomic
+def recipient_end_support(*, recipient: Recipient, on: dt.date, reason: str) -> int:
+    """End a person's support; their open assignments end the same day. Returns how many ended."""
+    recipient.support_ended_on = on
+    recipient.end_reason = reason
+    if not recipient.support_started_on:
+        raise ValidationError(
+            {"on": "Support cannot end before it has started: record when it started first"}
+        )
+    try:
+        _clean(recipient)
+    except ValidationError as error:
+        raise ValidationError(
+            {("on" if k == "support_ended_on" else k): v for k, v in error.message_dict.items()}
+        ) from None
+    recipient.save()
+    return _end_open_assignments(Assignment.objects.filter(recipient=recipient), on)
+
+
+def _end_open_assignments(assignments, on: dt.date) -> int:
+    ended = 0
+    for assignment in assignments.filter(ended_on__isnull=True):
+        assignment.ended_on = max(on, assignment.started_on)
+        assignment.save()
+        ended += 1
+    return ended
+
+
+def buddy_left_end_assignments(*, buddy: Buddy, on: dt.date) -> int:
+    """When a buddy leaves the prison, their open assignments end on that date."""
+    return _end_open_assignments(Assignment.objects.filter(buddy=buddy), on)
+
+
+# --- care plans ------------------------------------------------------------------------------
+
+PLAN_FIELDS = [
+    "starts_on",
+    "review_due_on",
+    "capacity_at_agreement",
+    "agreed_with_recipient_on",
+    "agreed_with_buddy_on",
+    "best_interests_decision_by",
+    "boundaries_explained_on",
+    "notes",
+]
+
+
+@transaction.atomic
+def care_plan_save(
+    *, recipient: Recipient, user, tasks: Iterable[Task], plan: CarePlan | None = None, **fields
+) -> CarePlan:
+    """Save a draft. A new plan, or a change to an approved one, makes a new version; a draft or a
+    returned version is changed in place (and becomes a draft again)."""
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"care_plan_save does not change {sorted(unknown)}")
+    tasks = list(tasks)
+    check_tasks(scheme=recipient.prison.scheme, tasks=tasks)
+    if plan is not None and plan.state == PlanState.SUBMITTED:
+        raise ValidationError(
+            "This version is waiting for the local authority's review: it cannot change until "
+            "they approve it or return it"
+        )
+    if plan is None or not plan.is_open:
+        open_version = recipient.care_plans.filter(
+            state__in=[PlanState.DRAFT, PlanState.RETURNED, PlanState.SUBMITTED]
+        ).first()
+        if open_version is not None:
+            raise ValidationError(
+                f"Version {open_version.version} of this plan is already being written or reviewed: "
+                "change that version instead"
+            )
+        latest = recipient.care_plans.aggregate(version=Max("version"), starts_on=Max("starts_on"))
+        if (
+            latest["starts_on"]
+            and fields.get("starts_on")
+            and fields["starts_on"] <= latest["starts_on"]
+        ):
+            raise ValidationError(
+                {"starts_on": "A new version must start after the current version's start date"}
+            )
+        plan = CarePlan(recipient=recipient, version=(latest["version"] or 0) + 1, created_by=user)
+    for name, value in fields.items():
+        setattr(
+            plan, name, value if value is not None or name != "best_interests_decision_by" else ""
+        )
+    plan.state = PlanState.DRAFT
+    check_plan_content(plan, tasks)
+    _clean(
+        plan,
+        duplicate="This person already has a plan version starting on that date",
+        duplicate_field="starts_on",
+    )
+    plan.save()
+    if {t.code for t in tasks} != set(plan.tasks.values_list("code", flat=True)):
+        plan.tasks.set(tasks)
+    return plan
+
+
+@transaction.atomic
+def care_plan_submit(*, plan: CarePlan, user) -> CarePlan:
+    """Send a draft to the local authority: only once it is agreed and the boundaries explained."""
+    if plan.state not in {PlanState.DRAFT, PlanState.RETURNED}:
+        raise ValidationError(
+            f"Only a draft can be submitted; this version is {plan.get_state_display().lower()}"
+        )
+    tasks = list(plan.tasks.all())
+    check_tasks(scheme=plan.recipient.prison.scheme, tasks=tasks)
+    check_plan_content(plan, tasks)
+    check_ready_for_review(plan, tasks)
+    plan.state = PlanState.SUBMITTED
+    plan.save()
+    PlanReview.objects.create(plan=plan, action=ReviewAction.SUBMITTED, by=user)
+    return plan
+
+
+@transaction.atomic
+def care_plan_approve(*, plan: CarePlan, user, on: dt.date | None = None) -> CarePlan:
+    """The local authority approves a submitted version; earlier approved versions are superseded."""
+    if plan.state != PlanState.SUBMITTED:
+        raise ValidationError("Only a plan awaiting review can be approved")
+    plan.state = PlanState.APPROVED
+    plan.la_approved_on = on or timezone.localdate()
+    plan.save()
+    for older in plan.recipient.care_plans.filter(state=PlanState.APPROVED).exclude(pk=plan.pk):
+        older.state = PlanState.SUPERSEDED
+        older.save()
+    PlanReview.objects.create(plan=plan, action=ReviewAction.APPROVED, by=user)
+    return plan
+
+
+@transaction.atomic
+def care_plan_return(*, plan: CarePlan, user, comments: str) -> CarePlan:
+    """The local authority sends a submitted version back to the lead with comments."""
+    if plan.state != PlanState.SUBMITTED:
+        raise ValidationError("Only a plan awaiting review can be returned")
+    if not comments.strip():
+        raise ValidationError({"comments": "Enter what needs to change"})
+    plan.state = PlanState.RETURNED
+    plan.save()
+    PlanReview.objects.create(
+        plan=plan, action=ReviewAction.RETURNED, by=user, comments=comments.strip()
+    )
+    return plan
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    buddy: Buddy,
+    recipient: Recipient,
+    started_on: dt.date,
+    no_personal_relationship_confirmed: bool,
+) -> tuple[Assignment, list[str]]:
+    """Assign a buddy to a person. Refused without the no-relationship confirmation (PSI 11) or
+    unless the buddy is active with approved vetting (PSI 4); other gaps come back as warnings."""
+    errors = {}
+    if not no_personal_relationship_confirmed:
+        errors["no_personal_relationship_confirmed"] = (
+            "Confirm the buddy has no personal relationship with this person: a buddy must not "
+            "support someone they have a personal relationship with (PSI requirement 11)"
+        )
+    if buddy.prison_id != recipient.prison_id:
+        errors["buddy"] = "Choose a buddy from this prison"
+    elif buddy.status != BuddyStatus.ACTIVE:
+        errors["buddy"] = f"{buddy.full_name} is not active, so cannot support anyone"
+    elif buddy.vetting_outcome != VettingOutcome.APPROVED:
+        errors["buddy"] = (
+            f"{buddy.full_name}'s security vetting is not approved (PSI requirement 4)"
+        )
+    if started_on and started_on > timezone.localdate():
+        errors["started_on"] = "The start date must be today or in the past"
+    if recipient.support_ended_on and started_on and started_on > recipient.support_ended_on:
+        errors["started_on"] = "This person's support has ended"
+    if errors:
+        raise ValidationError(errors)
+    assignment = Assignment(
+        buddy=buddy,
+        recipient=recipient,
+        started_on=started_on,
+        no_personal_relationship_confirmed=True,
+    )
+    _clean(
+        assignment,
+        duplicate="This buddy already starts supporting this person on that date",
+        duplicate_field="started_on",
+    )
+    assignment.save()
+    return assignment, assignment_warnings(buddy)
+
+
+def assignment_warnings(buddy: Buddy) -> list[str]:
+    """What a lead should know about a buddy's fitness and workload (warnings, not refusals)."""
+    warnings = []
+    fit = fit_to_work(buddy)
+    for condition in fit.unmet:
+        warnings.append(
+            f"{buddy.full_name} is not fit to work: {condition.label.lower()} is not met"
+        )
+    for unknown in fit.unknown:
+        warnings.append(f"{buddy.full_name}: {unknown[0].lower()}{unknown[1:]}")
+    clients = Assignment.objects.open_on().filter(buddy=buddy).count()
+    if clients > MAX_CLIENTS_PER_BUDDY:
+        warnings.append(
+            f"{buddy.full_name} now supports {clients} people, more than {MAX_CLIENTS_PER_BUDDY}: "
+            "check their workload"
+        )
+    return warnings
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, on: dt.date) -> Assignment:
+    if assignment.ended_on:
+        raise ValidationError("This assignment has already ended")
+    assignment.ended_on = on
+    _clean(assignment)
+    if on > timezone.localdate():
+        assignment.refresh_from_db()
+        raise ValidationError({"ended_on": "The end date must be today or in the past"})
+    assignment.save()
+    return assignment

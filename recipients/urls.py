@@ -1,0 +1,27 @@
+from django.urls import path
+
+from recipients import views
+
+urlpatterns = [
+    path("people/", views.recipient_list, name="recipient-list"),
+    path("people/new/", views.recipient_new, name="recipient-new"),
+    path("people/<int:recipient_id>/", views.recipient_detail, name="recipient-detail"),
+    path("people/<int:recipient_id>/edit/", views.recipient_edit, name="recipient-edit"),
+    path("people/<int:recipient_id>/end/", views.recipient_end, name="recipient-end"),
+    path("people/<int:recipient_id>/history/", views.recipient_history, name="recipient-history"),
+    path("people/<int:recipient_id>/assign/", views.assignment_new, name="assignment-new"),
+    path("people/<int:recipient_id>/plans/new/", views.plan_new, name="plan-new"),
+    path("people/<int:recipient_id>/plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
+    path("people/<int:recipient_id>/plans/<int:plan_id>/edit/", views.plan_edit, name="plan-edit"),
+    path(
+        "people/<int:recipient_id>/plans/<int:plan_id>/submit/",
+        views.plan_submit,
+        name="plan-submit",
+    ),
+    path(
+        "people/<int:recipient_id>/plans/<int:plan_id>/review/",
+        views.plan_review,
+        name="plan-review",
+    ),
+    path("assignments/<int:assignment_id>/end/", views.assignment_stop, name="assignment-end"),
+]
