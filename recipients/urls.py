@@ -9,6 +9,10 @@ urlpatterns = [
     path("people/<int:recipient_id>/edit/", views.recipient_edit, name="recipient-edit"),
     path("people/<int:recipient_id>/end/", views.recipient_end, name="recipient-end"),
     path("people/<int:recipient_id>/history/", views.recipient_history, name="recipient-history"),
+    path("people/<int:recipient_id>/handover/", views.handover, name="recipient-handover"),
+    path(
+        "people/<int:recipient_id>/handover.pdf", views.handover_pdf, name="recipient-handover-pdf"
+    ),
     path("people/<int:recipient_id>/assign/", views.assignment_new, name="assignment-new"),
     path("people/<int:recipient_id>/plans/new/", views.plan_new, name="plan-new"),
     path("people/<int:recipient_id>/plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),

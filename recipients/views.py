@@ -187,6 +187,8 @@ def recipient_end(request, prison, recipient_id):
         else:
             note = f"; {ended} buddy assignment{'s' if ended != 1 else ''} ended" if ended else ""
             messages.success(request, f"Support for {person.full_name} ended{note}")
+            if person.end_reason in {"transferred", "released"}:
+                return redirect("recipient-handover", prison.code, person.pk)
             return redirect("recipient-detail", prison.code, person.pk)
     return render(
         request,
@@ -451,3 +453,45 @@ def assignment_stop(request, prison, assignment_id):
             "title": f"End {assignment.buddy.full_name}'s support",
         },
     )
+
+
+# --- handover on transfer or release ---------------------------------------------------------
+
+
+def _handover_context(person, prison):
+    today = timezone.localdate()
+    plans = list(person.care_plans.prefetch_related("tasks"))
+    approved = [p for p in plans if p.state == PlanState.APPROVED]
+    return {
+        "prison": prison,
+        "person": person,
+        "needs": list(person.needs.all()),
+        "plan": approved[0] if approved else None,
+        "open_plan": next((p for p in plans if p.is_open), None),
+        "assignments": list(person.assignments.select_related("buddy").order_by("started_on")),
+        "prepared_on": today,
+        "running_header": f"{prison.name} · handover for {person.prison_number} · prepared {today:%-d %B %Y}",
+    }
+
+
+@policy.prison_view(policy.VIEW_PERSONAL_DATA)
+def handover(request, prison, recipient_id):
+    """What the receiving prison, local authority or probation need to keep care going."""
+    person = get_recipient_for_user(request.user, prison, recipient_id)
+    return render(request, "recipients/handover.html", _handover_context(person, prison))
+
+
+@policy.prison_view(policy.VIEW_PERSONAL_DATA)
+def handover_pdf(request, prison, recipient_id):
+    from common.pdf import pdf_response, render_pdf  # WeasyPrint loads in about a second
+
+    person = get_recipient_for_user(request.user, prison, recipient_id)
+    pdf = render_pdf(
+        template_name="recipients/handover_pdf.html",
+        context=_handover_context(person, prison),
+        title=f"Care handover: {person.full_name} ({person.prison_number})",
+        subject=f"Social care handover from {prison.name}",
+        sensitive=True,
+        request=request,
+    )
+    return pdf_response(pdf, f"handover-{prison.code}-{person.prison_number}.pdf")
