@@ -64,3 +64,27 @@ def test_seed_demo_has_buddies_at_every_step_and_some_working_but_not_fit(db):
     assert Buddy.objects.count() == 15 + 10 + 8
     for buddy in Buddy.objects.all():
         buddy.full_clean()  # demo records obey the same rules as entered ones
+
+
+def test_seed_demo_has_people_in_every_plan_state_and_each_kind_of_case(db):
+    from recipients.models import CarePlan, Recipient
+
+    call_command("seed_demo")
+    assert set(CarePlan.objects.values_list("state", flat=True)) == {
+        "draft",
+        "submitted",
+        "approved",
+        "returned",
+        "superseded",
+    }
+    assert Recipient.objects.filter(mental_capacity="lacks_capacity").exists()
+    assert (
+        CarePlan.objects.filter(capacity_at_agreement="lacks_capacity", state="approved")
+        .exclude(best_interests_decision_by="")
+        .exists()
+    )
+    assert list(Recipient.objects.escalation_due().values_list("prison__code", flat=True)) == [
+        "NGT"
+    ]
+    assert Recipient.objects.filter(end_reason="transferred").count() == 1
+    assert Recipient.objects.count() == 9 + 5 + 4
