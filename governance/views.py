@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from accounts import policy
+from buddies.selectors import buddy_pool
 from common.forms import add_service_errors
 from common.history import history_entries
 from governance.constants import TaskKind
@@ -33,6 +34,7 @@ def prison_detail(request, prison):
             "scheme": scheme,
             "mandatory_modules": scheme.mandatory_modules.all() if scheme else [],
             "allowed_tasks": allowed,
+            "pool": buddy_pool(prison) if scheme else None,
             "forbidden_tasks": Task.objects.filter(kind=TaskKind.FORBIDDEN),
             "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
             "can_see_history": policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA),
