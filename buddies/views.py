@@ -65,6 +65,11 @@ def buddy_detail(request, prison, buddy_id):
             "fit": fit_to_work(buddy),
             "peer_roles": list(buddy.other_peer_roles.all()),
             "pay_rates": list(buddy.pay_rates.all()),
+            "clients": list(
+                buddy.assignments.open_on()
+                .select_related("recipient")
+                .order_by("recipient__family_name")
+            ),
             "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
             "can_change_status": bool(TRANSITIONS[BuddyStatus(buddy.status)]),
             "section": "overview",

@@ -488,3 +488,21 @@ def test_aggregate_roles_never_see_a_buddy(client, request, home_prison, user_fi
     client.force_login(request.getfixturevalue(user_fixture))
     for address in [url("buddy-list"), url("buddy-detail", buddy.pk), url("buddy-recruitment")]:
         assert client.get(address).status_code == 403
+
+
+def test_the_buddy_page_lists_current_clients_only(client, lead, home_prison):
+    from tests.factories import AssignmentFactory, RecipientFactory
+
+    buddy = BuddyFactory(prison=home_prison, status="active")
+    AssignmentFactory(
+        buddy=buddy, recipient=RecipientFactory(prison=home_prison, given_name="Current")
+    )
+    AssignmentFactory(
+        buddy=buddy,
+        recipient=RecipientFactory(prison=home_prison, given_name="Former"),
+        ended_on=dt.date(2026, 2, 1),
+    )
+    client.force_login(lead)
+    page = page_of(client.get(url("buddy-detail", buddy.pk)))
+    assert "Current Person" in page
+    assert "Former Person" not in page
