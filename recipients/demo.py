@@ -78,7 +78,9 @@ TASKS = [
 
 
 def _prison_number(rng: random.Random, index: int) -> str:
-    return f"{'KLMNPRSTVW'[index]}{rng.randint(1000, 9999)}{'ABCDEFGH'[index % 8]}{'XYZ'[index % 3]}"
+    return (
+        f"{'KLMNPRSTVW'[index]}{rng.randint(1000, 9999)}{'ABCDEFGH'[index % 8]}{'XYZ'[index % 3]}"
+    )
 
 
 @transaction.atomic

@@ -321,3 +321,21 @@ class RecipientFilter(django_filters.FilterSet):
         if value == "ended":
             return queryset.filter(support_ended_on__isnull=False)
         return queryset
+
+
+class TakeOverForm(forms.Form):
+    prison_number = forms.CharField(
+        label="What is their prison number?",
+        help_text="A letter, 4 numbers and 2 letters, like A1234BC",
+        max_length=7,
+        error_messages={"required": "Enter their prison number"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("prison_number", field_width=10), button="Find and take over"
+        )
+
+    def clean_prison_number(self):
+        return self.cleaned_data["prison_number"].strip().upper().replace(" ", "")

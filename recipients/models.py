@@ -93,6 +93,14 @@ class Recipient(models.Model):
     end_reason = models.CharField(
         "Why support ended", max_length=20, choices=SupportEndReason.choices, blank=True
     )
+    transferred_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="taken_over_by",
+        help_text="The record at the prison this person was transferred from, when it uses PeerCare",
+    )
     history = HistoricalRecords(m2m_fields=[needs])
 
     objects = RecipientQuerySet.as_manager()

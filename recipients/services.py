@@ -10,7 +10,12 @@ from buddies.constants import BuddyStatus, VettingOutcome
 from buddies.models import Buddy
 from buddies.rules import fit_to_work
 from governance.models import Need, Prison, Task
-from recipients.constants import MAX_CLIENTS_PER_BUDDY, PlanState, ReviewAction
+from recipients.constants import (
+    MAX_CLIENTS_PER_BUDDY,
+    PlanState,
+    ReviewAction,
+    SupportEndReason,
+)
 from recipients.models import Assignment, CarePlan, PlanReview, Recipient
 from recipients.rules import check_plan_content, check_ready_for_review, check_tasks
 
@@ -295,3 +300,44 @@ def assignment_end(*, assignment: Assignment, on: dt.date) -> Assignment:
         raise ValidationError({"ended_on": "The end date must be today or in the past"})
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def recipient_take_over(*, prison: Prison, prison_number: str) -> Recipient:
+    """Start a record for someone transferred in from another prison that uses PeerCare, linked to
+    their old record so the receiving prison sees the handover and history. Support starts again
+    only when this prison agrees it: the old plan and local authority status do not carry over,
+    because each prison's council assesses afresh."""
+    if Recipient.objects.filter(prison=prison, prison_number=prison_number).exists():
+        raise ValidationError({"prison_number": DUPLICATE_PERSON})
+    source = (
+        Recipient.objects.filter(
+            prison_number=prison_number,
+            end_reason=SupportEndReason.TRANSFERRED,
+            taken_over_by__isnull=True,
+        )
+        .exclude(prison=prison)
+        .order_by("-support_ended_on")
+        .first()
+    )
+    if source is None:
+        raise ValidationError(
+            {
+                "prison_number": "Nobody with this prison number has been recorded as transferred "
+                "from another prison that uses PeerCare. Add them as a new person instead."
+            }
+        )
+    person = Recipient(
+        prison=prison,
+        prison_number=source.prison_number,
+        given_name=source.given_name,
+        family_name=source.family_name,
+        date_of_birth=source.date_of_birth,
+        mental_capacity=source.mental_capacity,
+        formal_care=source.formal_care,
+        transferred_from=source,
+    )
+    _clean(person)
+    person.save()
+    person.needs.set(source.needs.all())
+    return person

@@ -5,9 +5,13 @@ from recipients import views
 urlpatterns = [
     path("people/", views.recipient_list, name="recipient-list"),
     path("people/new/", views.recipient_new, name="recipient-new"),
+    path("people/take-over/", views.recipient_take_over_view, name="recipient-take-over"),
     path("people/<int:recipient_id>/", views.recipient_detail, name="recipient-detail"),
     path("people/<int:recipient_id>/edit/", views.recipient_edit, name="recipient-edit"),
     path("people/<int:recipient_id>/end/", views.recipient_end, name="recipient-end"),
+    path(
+        "people/<int:recipient_id>/previous/", views.recipient_previous, name="recipient-previous"
+    ),
     path("people/<int:recipient_id>/history/", views.recipient_history, name="recipient-history"),
     path("people/<int:recipient_id>/handover/", views.handover, name="recipient-handover"),
     path(

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Max, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from recipients.forms import (
     RecipientFilter,
     RecipientForm,
     ReturnPlanForm,
+    TakeOverForm,
 )
 from recipients.models import Assignment, CarePlan, Recipient
 from recipients.services import (
@@ -32,6 +34,7 @@ from recipients.services import (
     care_plan_submit,
     recipient_create,
     recipient_end_support,
+    recipient_take_over,
     recipient_update,
 )
 
@@ -495,3 +498,37 @@ def handover_pdf(request, prison, recipient_id):
         request=request,
     )
     return pdf_response(pdf, f"handover-{prison.code}-{person.prison_number}.pdf")
+
+
+@policy.prison_view(policy.MANAGE_SCHEME)
+def recipient_take_over_view(request, prison):
+    form = TakeOverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = recipient_take_over(prison=prison, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{person.full_name} taken over from {person.transferred_from.prison.name}: "
+                "write their care plan with them",
+            )
+            return redirect("recipient-detail", prison.code, person.pk)
+    return render(
+        request,
+        "recipients/form.html",
+        {"prison": prison, "form": form, "title": "Take over someone transferred in"},
+    )
+
+
+@policy.prison_view(policy.VIEW_PERSONAL_DATA)
+def recipient_previous(request, prison, recipient_id):
+    """The handover from the prison this person came from, reached only through their record here."""
+    person = get_recipient_for_user(request.user, prison, recipient_id)
+    if person.transferred_from is None:
+        raise Http404("No earlier record")
+    source = person.transferred_from
+    context = _handover_context(source, source.prison)
+    context.update({"current_prison": prison, "current_person": person})
+    return render(request, "recipients/previous.html", context)
