@@ -148,16 +148,18 @@ def care_plan_save(
                 f"Version {open_version.version} of this plan is already being written or reviewed: "
                 "change that version instead"
             )
-        latest = recipient.care_plans.aggregate(version=Max("version"), starts_on=Max("starts_on"))
-        if (
-            latest["starts_on"]
-            and fields.get("starts_on")
-            and fields["starts_on"] <= latest["starts_on"]
-        ):
-            raise ValidationError(
-                {"starts_on": "A new version must start after the current version's start date"}
-            )
-        plan = CarePlan(recipient=recipient, version=(latest["version"] or 0) + 1, created_by=user)
+        latest_version = recipient.care_plans.aggregate(version=Max("version"))["version"]
+        plan = CarePlan(recipient=recipient, version=(latest_version or 0) + 1, created_by=user)
+    # Versions follow each other in time, so the current plan on a date is the latest approved
+    # one starting on or before it; checked on every save, since a draft's start date can change.
+    earlier = recipient.care_plans.filter(version__lt=plan.version).aggregate(
+        starts_on=Max("starts_on")
+    )["starts_on"]
+    starts_on = fields.get("starts_on")
+    if earlier and starts_on and starts_on <= earlier:
+        raise ValidationError(
+            {"starts_on": "A new version must start after the current version's start date"}
+        )
     for name, value in fields.items():
         setattr(
             plan, name, value if value is not None or name != "best_interests_decision_by" else ""
