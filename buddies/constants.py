@@ -62,3 +62,22 @@ TRANSITIONS = {
 # Peer roles whose duty of confidentiality differs from a buddy's (e.g. Listeners keep what they
 # hear confidential, while a buddy must pass on a safeguarding concern).
 CONFIDENTIALITY_CONFLICT_ROLES = {"listener", "insider", "mentor"}
+
+
+class Period(models.TextChoices):
+    AM = "am", "Morning"
+    PM = "pm", "Afternoon"
+    EVE = "eve", "Evening"
+
+
+class Outcome(models.TextChoices):
+    """`delivered`, or the data standard's reason a session was missed."""
+
+    DELIVERED = "yes", "Delivered"
+    MISSED_REGIME_LOCKDOWN = "missed_regime_lockdown", "Missed: regime or lockdown"
+    MISSED_BUDDY_UNAVAILABLE = "missed_buddy_unavailable", "Missed: buddy unavailable"
+    MISSED_RECIPIENT_DECLINED = "missed_recipient_declined", "Missed: person declined"
+    MISSED_OTHER = "missed_other", "Missed: other reason"
+
+
+MISSED_OUTCOMES = [o for o in Outcome if o != Outcome.DELIVERED]

@@ -1,6 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -10,9 +11,12 @@ from simple_history.models import HistoricalRecords
 
 from buddies.constants import (
     CONFIDENTIALITY_CONFLICT_ROLES,
+    MISSED_OUTCOMES,
     BuddyStatus,
     EndReason,
+    Outcome,
     PayScheme,
+    Period,
     VettingOutcome,
 )
 
@@ -203,3 +207,108 @@ class PayRate(models.Model):
         return (
             f"{self.get_pay_scheme_display()} £{self.rate_per_session} from {self.effective_from}"
         )
+
+
+class MissedReason(models.Model):
+    """A prison's own, finer reason for a missed session (e.g. rest day), mapped onto the standard's."""
+
+    prison = models.ForeignKey(
+        "governance.Prison", on_delete=models.CASCADE, related_name="missed_reasons"
+    )
+    label = models.CharField(max_length=60)
+    maps_to = models.CharField(
+        "Counts as", max_length=30, choices=[(o.value, o.label) for o in MISSED_OUTCOMES]
+    )
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prison", "label"],
+                name="missed_reason_label_unique_in_prison",
+                violation_error_message="This prison already has a reason with that name",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts.policy import scope
+
+        return scope(self, user)
+
+    def in_week(self, monday: dt.date):
+        return self.filter(date__gte=monday, date__lte=monday + dt.timedelta(days=6))
+
+
+class Session(models.Model):
+    """One half-day (or evening) of help from a buddy to a person, delivered or missed."""
+
+    prison = models.ForeignKey(
+        "governance.Prison", on_delete=models.PROTECT, related_name="sessions"
+    )
+    date = models.DateField()
+    period = models.CharField(max_length=3, choices=Period.choices)
+    buddy = models.ForeignKey(
+        Buddy, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    helper_prison_number = models.CharField(
+        "Helper's prison number",
+        max_length=7,
+        blank=True,
+        validators=[prison_number_validator],
+        help_text="For informal help by someone who is not a buddy here",
+    )
+    recipient = models.ForeignKey(
+        "recipients.Recipient", on_delete=models.PROTECT, related_name="sessions"
+    )
+    minutes = models.PositiveSmallIntegerField()
+    tasks = models.ManyToManyField("governance.Task", related_name="+", blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.DELIVERED)
+    missed_reason = models.ForeignKey(
+        MissedReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    informal = models.BooleanField(default=False)
+    paid = models.BooleanField(default=False)
+    off_plan_reason = models.CharField("Why tasks outside the plan", max_length=200, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    logged_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[tasks])
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buddy", "recipient", "date", "period"],
+                condition=Q(buddy__isnull=False),
+                name="session_one_per_buddy_recipient_date_period",
+                violation_error_message="This buddy already has a session with this person then",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "date", "period", "helper_prison_number"],
+                condition=Q(buddy__isnull=True),
+                name="session_one_informal_per_helper_date_period",
+            ),
+            models.CheckConstraint(
+                name="session_formal_names_a_buddy",
+                condition=Q(informal=True) | Q(buddy__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="session_minutes_within_a_day", condition=Q(minutes__lte=1440)
+            ),
+        ]
+        indexes = [models.Index(fields=["prison", "date"], name="session_prison_date")]
+
+    def __str__(self):
+        return f"{self.recipient} on {self.date} ({self.period})"
+
+    @property
+    def delivered(self) -> bool:
+        return self.outcome == Outcome.DELIVERED

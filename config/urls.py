@@ -13,6 +13,7 @@ urlpatterns = [
     path("privacy/", common_views.privacy_notice, name="privacy"),
     path("prisons/", include("governance.urls")),
     path("prisons/<str:code>/buddies/", include("buddies.urls")),
+    path("prisons/<str:code>/sessions/", include("buddies.activity_urls")),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
 ]

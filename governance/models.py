@@ -130,6 +130,21 @@ class Scheme(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Below one fit-to-work buddy for this many people supported, PeerCare warns",
     )
+    usual_session_minutes = models.PositiveSmallIntegerField(
+        "Usual length of a session, in minutes",
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="Used for a missed session on the weekly sheet: the time that was planned",
+    )
+    pays_regime_cancelled_sessions = models.BooleanField(
+        "Buddies are paid for sessions cancelled by the regime (for example lockdown)", default=True
+    )
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        "Most hours a buddy should work in a week", default=28, validators=[MinValueValidator(1)]
+    )
+    max_clients_per_buddy = models.PositiveSmallIntegerField(
+        "Most people one buddy should support", default=6, validators=[MinValueValidator(1)]
+    )
     mandatory_modules = models.ManyToManyField(
         TrainingModule,
         verbose_name="Training a buddy must hold to be fit to work",

@@ -35,6 +35,7 @@ SAMPLES = {
     "recipient_id": lambda world: world["recipient"].pk,
     "plan_id": lambda world: world["plan"].pk,
     "assignment_id": lambda world: world["assignment"].pk,
+    "week": lambda world: "2026-W03",
 }
 
 

@@ -16,3 +16,9 @@ def yes_no(value) -> str:
     if value is None:
         return "Not recorded"
     return "Yes" if value else "No"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, for dictionaries keyed by a variable."""
+    return mapping.get(key, "")

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from buddies import activity_views
+
+urlpatterns = [
+    path("week/", activity_views.this_week, name="week-sheet-current"),
+    path("week/<str:week>/", activity_views.week_sheet, name="week-sheet"),
+]

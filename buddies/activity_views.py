@@ -1,0 +1,142 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts import policy
+from buddies.activity import PERIOD_WORDS, SessionContext, WeekInvalid, week_save
+from buddies.constants import Outcome
+from buddies.models import Session
+from buddies.week import (
+    CELL_HELP,
+    build_rows,
+    cell_name,
+    cell_text,
+    entries_from_post,
+    iso_week,
+    parse_iso_week,
+    periods_for,
+)
+from common.formatting import govuk_date
+
+
+def _monday(week: str) -> dt.date:
+    try:
+        return parse_iso_week(week)
+    except ValueError:
+        raise Http404("No such week") from None
+
+
+def _week_data(prison, monday: dt.date, *, evenings: bool):
+    from recipients.models import Assignment
+
+    sunday = monday + dt.timedelta(days=6)
+    assignments = list(
+        Assignment.objects.filter(recipient__prison=prison, started_on__lte=sunday)
+        .exclude(ended_on__lt=monday)
+        .select_related("buddy", "recipient")
+    )
+    sessions = list(
+        Session.objects.filter(prison=prison, buddy__isnull=False)
+        .in_week(monday)
+        .prefetch_related("tasks")
+    )
+    existing = {(s.buddy_id, s.recipient_id, s.date, s.period): s for s in sessions}
+    return assignments, existing, periods_for(sessions, evenings)
+
+
+@policy.prison_view(policy.RECORD_ACTIVITY)
+def week_sheet(request, prison, week):
+    """One screen for a week of sessions: every buddy and the people they support, by day and period."""
+    monday = _monday(week)
+    today = timezone.localdate()
+    evenings = request.GET.get("evenings") == "1" or request.POST.get("evenings") == "1"
+    assignments, existing, periods = _week_data(prison, monday, evenings=evenings)
+    values = {
+        cell_name(b, r, day, period): cell_text(s) for (b, r, day, period), s in existing.items()
+    }
+    copied = False
+    if request.method == "GET" and request.GET.get("copy") == "last":
+        # Fill the empty cells from the same day and period last week; nothing is saved yet.
+        _a, last_week, _p = _week_data(prison, monday - dt.timedelta(days=7), evenings=evenings)
+        for (b, r, day, period), session in last_week.items():
+            name = cell_name(b, r, day + dt.timedelta(days=7), period)
+            values.setdefault(name, cell_text(session))
+        copied = True
+    rows = build_rows(
+        assignments=assignments, monday=monday, periods=periods, today=today, values=values
+    )
+    summary = []
+    if request.method == "POST":
+        ctx = SessionContext.load(prison, monday, monday + dt.timedelta(days=6))
+        entries, cell_errors = entries_from_post(
+            rows=rows, post=request.POST, ctx=ctx, existing=existing
+        )
+        if not cell_errors:
+            try:
+                result = week_save(prison=prison, user=request.user, monday=monday, entries=entries)
+            except WeekInvalid as invalid:
+                for (b, r, day, period), errors in invalid.errors.items():
+                    cell_errors[cell_name(b, r, day, period)] = [
+                        m for ms in errors.values() for m in ms
+                    ]
+            else:
+                messages.success(
+                    request,
+                    f"{result.delivered} session{'s' if result.delivered != 1 else ''} recorded, "
+                    f"{result.missed} missed"
+                    + (
+                        f" ({result.created} new, {result.changed} changed, {result.removed} removed)"
+                    ),
+                )
+                return redirect("week-sheet", prison.code, iso_week(monday))
+        by_name = {cell.name: (row, cell) for row in rows for cell in row.cells}
+        for name, errors in cell_errors.items():
+            row, cell = by_name[name]
+            cell.errors = errors
+            for error in errors:
+                summary.append(
+                    (
+                        name,
+                        f"{row.buddy.full_name} with {row.recipient.full_name}, "
+                        f"{cell.day:%A} {PERIOD_WORDS[cell.period]}: {error}",
+                    )
+                )
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    return render(
+        request,
+        "buddies/week_sheet.html",
+        {
+            "prison": prison,
+            "monday": monday,
+            "sunday": days[-1],
+            "days": days,
+            "periods": periods,
+            "period_words": PERIOD_WORDS,
+            "rows": rows,
+            "summary": summary,
+            "copied": copied,
+            "evenings": evenings,
+            "previous_week": iso_week(monday - dt.timedelta(days=7)),
+            "next_week": iso_week(monday + dt.timedelta(days=7))
+            if monday + dt.timedelta(days=7) <= today
+            else None,
+            "this_week": iso_week(today - dt.timedelta(days=today.weekday())),
+            "cell_help": CELL_HELP,
+            "week_label": f"{govuk_date(monday)} to {govuk_date(days[-1])}",
+            "missed_codes": [
+                ("L", Outcome.MISSED_REGIME_LOCKDOWN.label),
+                ("B", Outcome.MISSED_BUDDY_UNAVAILABLE.label),
+                ("D", Outcome.MISSED_RECIPIENT_DECLINED.label),
+                ("M", Outcome.MISSED_OTHER.label),
+            ],
+        },
+    )
+
+
+@policy.prison_view(policy.RECORD_ACTIVITY)
+def this_week(request, prison):
+    today = timezone.localdate()
+    return redirect("week-sheet", prison.code, iso_week(today - dt.timedelta(days=today.weekday())))

@@ -1,0 +1,169 @@
+"""The weekly sheet: a grid of (buddy, person) rows by day and period, and its one-letter codes.
+
+A cell holds minutes for a delivered session ("30"), minutes and "u" for one worked but not paid
+("30u"), or a letter for a missed one: L regime or lockdown, B buddy unavailable, D the person
+declined, M another reason. An empty cell means no session.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from buddies.activity import SessionContext, SessionInput, default_paid
+from buddies.constants import Outcome, Period
+from buddies.models import Session
+
+MISSED_CODES = {
+    "L": Outcome.MISSED_REGIME_LOCKDOWN,
+    "B": Outcome.MISSED_BUDDY_UNAVAILABLE,
+    "D": Outcome.MISSED_RECIPIENT_DECLINED,
+    "M": Outcome.MISSED_OTHER,
+}
+CODE_FOR_OUTCOME = {outcome: code for code, outcome in MISSED_CODES.items()}
+CELL = re.compile(r"^\s*(?:(?P<minutes>\d{1,3})\s*(?P<unpaid>[uU])?|(?P<missed>[LBDMlbdm]))\s*$")
+CELL_HELP = (
+    "Enter minutes (like 30), minutes and u if not paid (30u), or L, B, D or M for a missed session"
+)
+
+
+class CellInvalid(ValueError):
+    pass
+
+
+def parse_iso_week(text: str) -> dt.date:
+    """The Monday of an ISO week written like 2026-W03."""
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    if not match:
+        raise ValueError(text)
+    return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+
+
+def iso_week(monday: dt.date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def cell_name(buddy_id: int, recipient_id: int, day: dt.date, period: str) -> str:
+    return f"c-{buddy_id}-{recipient_id}-{day.isoformat()}-{period}"
+
+
+def cell_text(session: Session) -> str:
+    if session.outcome == Outcome.DELIVERED:
+        return f"{session.minutes}{'' if session.paid else 'u'}"
+    return CODE_FOR_OUTCOME[session.outcome]
+
+
+def parse_cell(text: str, *, usual_minutes: int) -> tuple[str, int, bool | None] | None:
+    """(outcome, minutes, paid or None for the prison's default) for a cell, or None when empty."""
+    if not text.strip():
+        return None
+    match = CELL.match(text)
+    if not match:
+        raise CellInvalid(CELL_HELP)
+    if match["missed"]:
+        return MISSED_CODES[match["missed"].upper()], usual_minutes, None
+    return Outcome.DELIVERED, int(match["minutes"]), False if match["unpaid"] else None
+
+
+@dataclass
+class Cell:
+    name: str
+    day: dt.date
+    period: str
+    value: str = ""
+    enabled: bool = True
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    buddy: object
+    recipient: object
+    cells: list[Cell]
+
+
+def periods_for(sessions: list[Session], evenings: bool) -> list[str]:
+    if evenings or any(s.period == Period.EVE for s in sessions):
+        return [Period.AM, Period.PM, Period.EVE]
+    return [Period.AM, Period.PM]
+
+
+def build_rows(
+    *, assignments, monday: dt.date, periods: list[str], today: dt.date, values: dict[str, str]
+) -> list[Row]:
+    """One row per buddy and person assigned at some point in the week; a cell is enabled on the
+    days the assignment is open and not in the future."""
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    windows: dict[tuple, list] = {}
+    pairs = {}
+    for a in assignments:
+        windows.setdefault((a.buddy_id, a.recipient_id), []).append((a.started_on, a.ended_on))
+        pairs[(a.buddy_id, a.recipient_id)] = (a.buddy, a.recipient)
+    rows = []
+    ordered = sorted(
+        pairs.items(),
+        key=lambda item: (item[1][0].family_name, item[1][0].given_name, item[1][1].family_name),
+    )
+    for (buddy_id, recipient_id), (buddy, recipient) in ordered:
+        cells = []
+        for day in days:
+            open_then = any(
+                start <= day and (end is None or day <= end)
+                for start, end in windows[(buddy_id, recipient_id)]
+            )
+            for period in periods:
+                name = cell_name(buddy_id, recipient_id, day, period)
+                cells.append(
+                    Cell(
+                        name=name,
+                        day=day,
+                        period=period,
+                        value=values.get(name, ""),
+                        enabled=open_then and day <= today,
+                    )
+                )
+        rows.append(Row(buddy=buddy, recipient=recipient, cells=cells))
+    return rows
+
+
+def entries_from_post(
+    *, rows: list[Row], post, ctx: SessionContext, existing: dict[tuple, Session]
+) -> tuple[dict[tuple, SessionInput | None], dict[str, list[str]]]:
+    """Read every enabled cell of the grid from the POST data (cells not on the grid are ignored)."""
+    entries, errors = {}, {}
+    usual = ctx.prison.scheme.usual_session_minutes
+    for row in rows:
+        for cell in row.cells:
+            if not cell.enabled:
+                continue
+            key = (row.buddy.pk, row.recipient.pk, cell.day, cell.period)
+            text = post.get(cell.name, "")
+            cell.value = text
+            try:
+                parsed = parse_cell(text, usual_minutes=usual)
+            except CellInvalid as invalid:
+                errors[cell.name] = [str(invalid)]
+                continue
+            if parsed is None:
+                entries[key] = None
+                continue
+            outcome, minutes, paid = parsed
+            current = existing.get(key)
+            if current is not None:  # keep what was recorded about the tasks
+                codes = [t.code for t in current.tasks.all()]
+                off_plan_reason = current.off_plan_reason
+            else:
+                codes = sorted(ctx.plan_tasks(row.recipient.pk, cell.day) or [])
+                off_plan_reason = ""
+            entries[key] = SessionInput(
+                date=cell.day,
+                period=cell.period,
+                buddy_id=row.buddy.pk,
+                recipient_id=row.recipient.pk,
+                minutes=minutes,
+                task_codes=codes,
+                outcome=outcome,
+                paid=paid if paid is not None else default_paid(ctx.prison, outcome),
+                off_plan_reason=off_plan_reason,
+            )
+    return entries, errors
