@@ -15,6 +15,8 @@ def navigation(request):
         if len(codes) == 1:
             items.append(("Buddies", reverse("buddy-list", args=codes)))
             items.append(("People supported", reverse("recipient-list", args=codes)))
+            if policy.has_capability(user, policy.RECORD_ACTIVITY):
+                items.append(("Sessions", reverse("week-sheet-current", args=codes)))
     if policy.has_capability(user, policy.REVIEW_CARE_PLANS):
         items.append(("Reviews", reverse("review-queue")))
     if policy.has_capability(user, policy.VIEW_AGGREGATES):

@@ -3,6 +3,8 @@ from django.urls import path
 from buddies import activity_views
 
 urlpatterns = [
+    path("pay/", activity_views.pay, name="pay-sheet"),
+    path("pay.csv", activity_views.pay_csv, name="pay-sheet-csv"),
     path("week/", activity_views.this_week, name="week-sheet-current"),
     path("week/<str:week>/", activity_views.week_sheet, name="week-sheet"),
 ]

@@ -1,7 +1,8 @@
+import csv
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from accounts import policy
 from buddies.activity import PERIOD_WORDS, SessionContext, WeekInvalid, week_save
 from buddies.constants import Outcome
 from buddies.models import Session
+from buddies.pay import pay_sheet
 from buddies.week import (
     CELL_HELP,
     build_rows,
@@ -140,3 +142,104 @@ def week_sheet(request, prison, week):
 def this_week(request, prison):
     today = timezone.localdate()
     return redirect("week-sheet", prison.code, iso_week(today - dt.timedelta(days=today.weekday())))
+
+
+def _pay_period(request) -> tuple[dt.date, dt.date, str]:
+    """The month (?month=2026-03) or ISO week (?week=2026-W10); this month by default."""
+    today = timezone.localdate()
+    week = request.GET.get("week", "")
+    if week:
+        try:
+            monday = parse_iso_week(week)
+        except ValueError:
+            raise Http404("No such week") from None
+        return monday, monday + dt.timedelta(days=6), f"week of {govuk_date(monday)}"
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return first, last, f"{first:%B %Y}"
+
+
+@policy.prison_view(policy.MANAGE_SCHEME)
+def pay(request, prison):
+    start, end, label = _pay_period(request)
+    sheet = pay_sheet(prison, start, end)
+    previous_month = (start.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    next_first = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return render(
+        request,
+        "buddies/pay.html",
+        {
+            "prison": prison,
+            "sheet": sheet,
+            "label": label,
+            "query": request.GET.urlencode(),
+            "previous_month": previous_month,
+            "next_month": next_first.strftime("%Y-%m")
+            if next_first <= timezone.localdate()
+            else None,
+        },
+    )
+
+
+@policy.prison_view(policy.MANAGE_SCHEME)
+def pay_csv(request, prison):
+    start, end, _label = _pay_period(request)
+    sheet = pay_sheet(prison, start, end)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pay-{prison.code}-{start.isoformat()}-to-{end.isoformat()}.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(
+        [
+            "prison_code",
+            "buddy_prison_number",
+            "given_name",
+            "family_name",
+            "from",
+            "to",
+            "sessions_worked",
+            "sessions_paid",
+            "unpaid_worked",
+            "paid_without_rate",
+            "pay_due",
+        ]
+    )
+    for line in sheet.lines:
+        writer.writerow(
+            [
+                prison.code,
+                line.buddy.prison_number,
+                line.buddy.given_name,
+                line.buddy.family_name,
+                start.isoformat(),
+                end.isoformat(),
+                line.worked,
+                line.paid,
+                line.unpaid_worked,
+                line.unpriced,
+                f"{line.pay_due:.2f}",
+            ]
+        )
+    total = sheet.totals
+    writer.writerow(
+        [
+            prison.code,
+            "",
+            "Total",
+            "",
+            start.isoformat(),
+            end.isoformat(),
+            total.worked,
+            total.paid,
+            total.unpaid_worked,
+            total.unpriced,
+            f"{total.pay_due:.2f}",
+        ]
+    )
+    return response

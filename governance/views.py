@@ -37,6 +37,7 @@ def prison_detail(request, prison):
             "pool": buddy_pool(prison) if scheme else None,
             "forbidden_tasks": Task.objects.filter(kind=TaskKind.FORBIDDEN),
             "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
+            "can_record": policy.has_capability(request.user, policy.RECORD_ACTIVITY),
             "can_see_history": policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA),
         },
     )
