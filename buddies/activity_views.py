@@ -2,14 +2,23 @@ import csv
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy
-from buddies.activity import PERIOD_WORDS, SessionContext, WeekInvalid, week_save
-from buddies.constants import Outcome
-from buddies.models import Session
+from buddies.activity import (
+    PERIOD_WORDS,
+    SessionContext,
+    SessionInput,
+    WeekInvalid,
+    session_record,
+    week_save,
+)
+from buddies.constants import BuddyStatus, Outcome
+from buddies.models import Buddy, Session
 from buddies.pay import pay_sheet
 from buddies.week import (
     CELL_HELP,
@@ -22,6 +31,7 @@ from buddies.week import (
     periods_for,
 )
 from common.formatting import govuk_date
+from common.forms import add_service_errors
 
 
 def _monday(week: str) -> dt.date:
@@ -243,3 +253,89 @@ def pay_csv(request, prison):
         ]
     )
     return response
+
+
+def _quick_log(request, prison, *, buddy=None, recipient=None, back_url: str, title: str):
+    from buddies.forms import QuickLogForm
+    from recipients.models import Recipient
+
+    today = timezone.localdate()
+    buddies = Buddy.objects.for_user(request.user).filter(prison=prison, status=BuddyStatus.ACTIVE)
+    people = Recipient.objects.for_user(request.user).filter(prison=prison).supported(today)
+    initial = {
+        "date": today,
+        "outcome": Outcome.DELIVERED,
+        "minutes": prison.scheme.usual_session_minutes,
+    }
+    if buddy is not None:
+        initial["buddy"] = buddy
+    if recipient is not None:
+        initial["recipient"] = recipient
+        plan = SessionContext.load(prison, today, today).plan_tasks(recipient.pk, today)
+        initial["tasks"] = sorted(plan or [])
+    form = QuickLogForm(
+        request.POST or None, initial=initial, prison=prison, buddies=buddies, recipients=people
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        paid = {"yes": True, "no": False}.get(data["paid"])
+        entry = SessionInput(
+            date=data["date"],
+            period=data["period"],
+            buddy_id=data["buddy"].pk if data["buddy"] else None,
+            helper_prison_number=data["helper_prison_number"],
+            recipient_id=data["recipient"].pk,
+            minutes=data["minutes"],
+            task_codes=[t.code for t in data["tasks"]],
+            outcome=data["outcome"],
+            missed_reason=data["missed_reason"],
+            informal=data["informal"],
+            paid=paid,
+            off_plan_reason=data["off_plan_reason"],
+        )
+        try:
+            session, warnings = session_record(prison=prison, user=request.user, entry=entry)
+        except ValidationError as error:
+            add_service_errors(form, error, rename={"date": "date"}, non_field_to="date")
+        else:
+            messages.success(
+                request,
+                f"Session recorded: {session.recipient.full_name}, {govuk_date(session.date)} "
+                f"({PERIOD_WORDS[session.period]})",
+            )
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect(back_url)
+    return render(
+        request,
+        "buddies/quick_log.html",
+        {"prison": prison, "form": form, "title": title, "back_url": back_url},
+    )
+
+
+@policy.prison_view(policy.RECORD_ACTIVITY)
+def quick_log_for_recipient(request, prison, recipient_id):
+    from recipients.views import get_recipient_for_user
+
+    person = get_recipient_for_user(request.user, prison, recipient_id)
+    return _quick_log(
+        request,
+        prison,
+        recipient=person,
+        back_url=reverse("recipient-detail", args=[prison.code, person.pk]),
+        title=f"Record a session for {person.full_name}",
+    )
+
+
+@policy.prison_view(policy.RECORD_ACTIVITY)
+def quick_log_for_buddy(request, prison, buddy_id):
+    from buddies.views import get_buddy_for_user
+
+    buddy = get_buddy_for_user(request.user, prison, buddy_id)
+    return _quick_log(
+        request,
+        prison,
+        buddy=buddy,
+        back_url=reverse("buddy-detail", args=[prison.code, buddy.pk]),
+        title=f"Record a session by {buddy.full_name}",
+    )

@@ -11,10 +11,11 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 
-from buddies.constants import BuddyStatus, EndReason, PayScheme, VettingOutcome
+from buddies.constants import BuddyStatus, EndReason, Outcome, PayScheme, Period, VettingOutcome
 from buddies.models import Buddy
 from common.fields import GovukDateField
 from common.filters import filter_form_helper
+from governance.forms import TaskChoiceField
 from governance.models import PeerRole
 
 
@@ -289,3 +290,116 @@ class BuddyFilter(django_filters.FilterSet):
         if value == "no":
             return queryset.exclude(fit_to_work_q())
         return queryset
+
+
+class QuickLogForm(forms.Form):
+    """One session in one short form, from a buddy's or a person's page."""
+
+    date = date_field("the date of the session", "Date", required=True)
+    period = forms.ChoiceField(
+        label="When?",
+        choices=Period.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select morning, afternoon or evening"},
+    )
+    buddy = forms.ModelChoiceField(
+        label="Buddy",
+        queryset=None,
+        required=False,
+        empty_label="Choose a buddy",
+        error_messages={"invalid_choice": "Choose a buddy from the list"},
+    )
+    recipient = forms.ModelChoiceField(
+        label="Person supported",
+        queryset=None,
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose the person supported",
+            "invalid_choice": "Choose a person from the list",
+        },
+    )
+    informal = forms.BooleanField(
+        label="Informal help: the helper is not a buddy assigned to this person", required=False
+    )
+    helper_prison_number = forms.CharField(
+        label="Helper's prison number, if known",
+        max_length=7,
+        required=False,
+        help_text="For informal help by someone who is not a buddy here",
+    )
+    outcome = forms.ChoiceField(
+        label="Did the session happen?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the session happened"},
+    )
+    minutes = forms.IntegerField(
+        label="Minutes",
+        help_text="For a missed session, the minutes that were planned",
+        min_value=0,
+        max_value=600,
+        error_messages={
+            "required": "Enter the minutes",
+            "invalid": "Enter the minutes as a whole number, like 30",
+            "min_value": "Enter 0 minutes or more",
+            "max_value": "Enter 600 minutes or fewer",
+        },
+    )
+    tasks = TaskChoiceField(
+        label="What did the buddy do?",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    off_plan_reason = forms.CharField(
+        label="If a task is not on the care plan, why was it done?",
+        max_length=200,
+        required=False,
+    )
+    paid = forms.ChoiceField(
+        label="Is the session paid?",
+        choices=[("", "As usual for this kind of session"), ("yes", "Paid"), ("no", "Not paid")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, prison, buddies, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buddy"].queryset = buddies
+        self.fields["buddy"].label_from_instance = lambda b: f"{b.full_name} ({b.prison_number})"
+        self.fields["recipient"].queryset = recipients
+        self.fields["recipient"].label_from_instance = lambda r: (
+            f"{r.full_name} ({r.prison_number})"
+        )
+        self.fields["tasks"].queryset = prison.scheme.allowed_tasks()
+        reasons = [(f"reason-{r.pk}", f"Missed: {r.label}") for r in prison.missed_reasons.all()]
+        self.fields["outcome"].choices = [*Outcome.choices, *reasons]
+        self.prison = prison
+        self.helper = _helper(
+            Field("date"),
+            Field.radios("period", inline=True),
+            Field.select("buddy"),
+            Field.select("recipient"),
+            Field.checkbox("informal"),
+            Field.text("helper_prison_number", field_width=10),
+            Field.radios("outcome", small=True),
+            Field.text("minutes", field_width=3),
+            Field.checkboxes("tasks", small=True),
+            Field.text("off_plan_reason"),
+            Field.radios("paid", small=True),
+            button="Record session",
+        )
+
+    def clean_helper_prison_number(self):
+        return self.cleaned_data["helper_prison_number"].strip().upper().replace(" ", "")
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome", "")
+        cleaned["missed_reason"] = None
+        if outcome.startswith("reason-"):
+            reason = self.prison.missed_reasons.filter(pk=outcome.removeprefix("reason-")).first()
+            if reason is None:
+                self.add_error("outcome", "Select whether the session happened")
+            else:
+                cleaned["missed_reason"], cleaned["outcome"] = reason, reason.maps_to
+        return cleaned

@@ -1,11 +1,12 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from common.fields import GovukDateField
 from governance.constants import Leadership, SchemeFormality
-from governance.models import TrainingModule
+from governance.models import Task, TrainingModule
 
 
 class SchemeForm(forms.Form):
@@ -121,3 +122,18 @@ class SchemeForm(forms.Form):
         if started_on and started_on > timezone.localdate():
             raise forms.ValidationError("The date the scheme started must be today or in the past")
         return started_on
+
+
+class TaskChoiceField(forms.ModelMultipleChoiceField):
+    """Offers the tasks allowed in this prison, but accepts any task on the national list, so that a
+    forbidden one posted directly is refused with the reason rather than a generic message."""
+
+    def _check_values(self, value):
+        codes = {str(code) for code in value}
+        tasks = list(Task.objects.filter(code__in=codes))
+        unknown = codes - {task.code for task in tasks}
+        if unknown:
+            raise ValidationError(
+                f"{', '.join(sorted(unknown))} is not a task on the national list"
+            )
+        return tasks

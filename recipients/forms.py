@@ -2,10 +2,10 @@ import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
 from buddies.forms import date_field
 from common.filters import filter_form_helper
+from governance.forms import TaskChoiceField
 from governance.models import Need, Task
 from recipients.constants import FormalCare, LaOutcome, MentalCapacity, PlanState, SupportEndReason
 from recipients.models import Recipient
@@ -117,21 +117,6 @@ class EndSupportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field("on"), Field.radios("reason"), button="End support")
-
-
-class TaskChoiceField(forms.ModelMultipleChoiceField):
-    """Offers the tasks allowed in this prison, but accepts any task on the national list, so that a
-    forbidden one posted directly is refused with the reason rather than a generic message."""
-
-    def _check_values(self, value):
-        codes = {str(code) for code in value}
-        tasks = list(Task.objects.filter(code__in=codes))
-        unknown = codes - {task.code for task in tasks}
-        if unknown:
-            raise ValidationError(
-                f"{', '.join(sorted(unknown))} is not a task on the national list"
-            )
-        return tasks
 
 
 class CarePlanForm(forms.Form):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from buddies import activity_views
 from recipients import views
 
 urlpatterns = [
@@ -16,6 +17,11 @@ urlpatterns = [
     path("people/<int:recipient_id>/handover/", views.handover, name="recipient-handover"),
     path(
         "people/<int:recipient_id>/handover.pdf", views.handover_pdf, name="recipient-handover-pdf"
+    ),
+    path(
+        "people/<int:recipient_id>/log/",
+        activity_views.quick_log_for_recipient,
+        name="recipient-quick-log",
     ),
     path("people/<int:recipient_id>/assign/", views.assignment_new, name="assignment-new"),
     path("people/<int:recipient_id>/plans/new/", views.plan_new, name="plan-new"),

@@ -109,6 +109,7 @@ def recipient_detail(request, prison, recipient_id):
             "escalation_due": Recipient.objects.filter(pk=person.pk).escalation_due(today).exists(),
             "review_overdue": Recipient.objects.filter(pk=person.pk).review_overdue(today).exists(),
             "can_manage": _can_manage(request),
+            "can_record": policy.has_capability(request.user, policy.RECORD_ACTIVITY),
             "section": "overview",
         },
     )

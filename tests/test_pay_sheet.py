@@ -132,7 +132,7 @@ def test_the_pay_sheet_takes_a_fixed_number_of_queries(
     client, lead, march, home_prison, django_assert_max_num_queries
 ):
     person = RecipientFactory(prison=home_prison)
-    for n in range(10):
+    for _n in range(10):
         buddy = BuddyFactory(prison=home_prison)
         Session.objects.create(
             prison=home_prison,
