@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from accounts import policy
 from accounts.forms import SignInForm
-from buddies.selectors import buddy_todo_counts
+from buddies.selectors import activity_todo_counts, buddy_todo_counts
 from governance.models import Prison
 from recipients.selectors import recipient_todo_counts
 
@@ -23,12 +23,11 @@ def home(request):
     prisons = list(
         Prison.objects.for_user(user).select_related("scheme", "local_authority").order_by("name")
     )
-    buddy_counts = buddy_todo_counts(user)
-    people_counts = recipient_todo_counts(user)
+    sources = [buddy_todo_counts(user), recipient_todo_counts(user), activity_todo_counts(user)]
     todo = [
-        (prison, {**buddy_counts.get(prison.pk, {}), **people_counts.get(prison.pk, {})})
+        (prison, {k: v for counts in sources for k, v in counts.get(prison.pk, {}).items()})
         for prison in prisons
-        if prison.pk in buddy_counts or prison.pk in people_counts
+        if any(prison.pk in counts for counts in sources)
     ]
     return render(
         request,

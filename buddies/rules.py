@@ -18,10 +18,11 @@ class Condition:
     field: str
     equals: str | None = None  # None: the field must be recorded (a date)
 
-    def q(self) -> Q:
+    def q(self, prefix: str = "") -> Q:
+        """The condition as a filter; `prefix` reaches the buddy through a relation (e.g. "buddy__")."""
         if self.equals is None:
-            return Q(**{f"{self.field}__isnull": False})
-        return Q(**{self.field: self.equals})
+            return Q(**{f"{prefix}{self.field}__isnull": False})
+        return Q(**{f"{prefix}{self.field}": self.equals})
 
     def met(self, buddy) -> bool:
         value = getattr(buddy, self.field)
@@ -81,11 +82,11 @@ def fit_to_work(buddy) -> FitToWork:
     return result
 
 
-def fit_to_work_q() -> Q:
+def fit_to_work_q(prefix: str = "") -> Q:
     """The database form of every checkable condition (training aside, as above)."""
     combined = Q()
     for condition in FIT_TO_WORK_CONDITIONS:
-        combined &= condition.q()
+        combined &= condition.q(prefix)
     return combined
 
 

@@ -2,10 +2,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
-from buddies.constants import RECRUITMENT_STEPS, BuddyStatus
-from buddies.models import Buddy
+from buddies.constants import RECRUITMENT_STEPS, BuddyStatus, Outcome
+from buddies.models import Buddy, Session
 from buddies.rules import fit_to_work_q
 
 
@@ -61,3 +63,144 @@ def buddy_pool(prison, on: dt.date | None = None) -> Pool:
     return Pool(
         **counts, people_supported=people, recipients_per_buddy=prison.scheme.recipients_per_buddy
     )
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def minutes_by_week(
+    sessions, mondays: list[dt.date], *, group: str
+) -> dict[int, dict[dt.date, int]]:
+    """Delivered minutes per `group` (e.g. "buddy_id") and ISO week, for the given weeks."""
+    start, end = min(mondays), max(mondays) + dt.timedelta(days=6)
+    rows = (
+        sessions.filter(outcome=Outcome.DELIVERED, date__range=(start, end))
+        .annotate(week=TruncWeek("date"))
+        .values(group, "week")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    result: dict[int, dict[dt.date, int]] = {}
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        result.setdefault(row[group], {})[week] = row["minutes"]
+    return result
+
+
+@dataclass
+class Workload:
+    weeks: list[tuple[dt.date, int]]  # (Monday, delivered minutes), newest first
+    clients: int
+    max_hours: int
+    max_clients: int
+
+    @property
+    def over_hours(self) -> list[dt.date]:
+        return [monday for monday, minutes in self.weeks if minutes > self.max_hours * 60]
+
+    @property
+    def over_clients(self) -> bool:
+        return self.clients > self.max_clients
+
+
+def buddy_workload(buddy, today: dt.date | None = None, weeks: int = 5) -> Workload:
+    """This week and the four before it, and the people supported now (two queries)."""
+    today = today or timezone.localdate()
+    mondays = [monday_of(today) - dt.timedelta(weeks=n) for n in range(weeks)]
+    minutes = minutes_by_week(Session.objects.filter(buddy=buddy), mondays, group="buddy_id").get(
+        buddy.pk, {}
+    )
+    scheme = buddy.prison.scheme
+    return Workload(
+        weeks=[(monday, minutes.get(monday, 0)) for monday in mondays],
+        clients=buddy.assignments.open_on(today).count(),
+        max_hours=scheme.max_hours_per_week,
+        max_clients=scheme.max_clients_per_buddy,
+    )
+
+
+def missed_by_week(sessions, mondays: list[dt.date]) -> list[tuple[dt.date, dict[str, int]]]:
+    """Missed sessions per ISO week and reason, newest week first."""
+    start, end = min(mondays), max(mondays) + dt.timedelta(days=6)
+    rows = (
+        sessions.exclude(outcome=Outcome.DELIVERED)
+        .filter(date__range=(start, end))
+        .annotate(week=TruncWeek("date"))
+        .values("week", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table: dict[dt.date, dict[str, int]] = {monday: {} for monday in mondays}
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        table[week][row["outcome"]] = row["n"]
+    return sorted(table.items(), reverse=True)
+
+
+def activity_todo_counts(user, today: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """Per prison: sessions by buddies not fit to work in the last 4 weeks, sessions missed last
+    week, and buddies over their hours or clients limit. A fixed number of queries."""
+    from accounts.policy import prisons_for
+    from governance.models import Scheme
+    from recipients.models import Assignment
+
+    today = today or timezone.localdate()
+    last_monday = monday_of(today) - dt.timedelta(weeks=1)
+    sessions = Session.objects.for_user(user)
+    counts: dict[int, dict[str, int]] = {}
+
+    def add(prison_id, key, n):
+        counts.setdefault(prison_id, {})[key] = counts.get(prison_id, {}).get(key, 0) + n
+
+    unfit = (
+        sessions.filter(
+            buddy__isnull=False, date__gte=today - dt.timedelta(days=27), date__lte=today
+        )
+        .exclude(fit_to_work_q("buddy__"))
+        .values("prison_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in unfit:
+        add(row["prison_id"], "sessions_by_unfit", row["n"])
+    missed = (
+        sessions.exclude(outcome=Outcome.DELIVERED)
+        .filter(date__range=(last_monday, last_monday + dt.timedelta(days=6)))
+        .values("prison_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in missed:
+        add(row["prison_id"], "missed_last_week", row["n"])
+    limits = {
+        s.prison_id: (s.max_hours_per_week, s.max_clients_per_buddy)
+        for s in Scheme.objects.filter(prison__in=prisons_for(user))
+    }
+    over: dict[int, set[int]] = {}
+    hours = (
+        sessions.filter(
+            buddy__isnull=False,
+            outcome=Outcome.DELIVERED,
+            date__range=(last_monday, last_monday + dt.timedelta(days=6)),
+        )
+        .values("prison_id", "buddy_id")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    for row in hours:
+        if row["minutes"] > limits[row["prison_id"]][0] * 60:
+            over.setdefault(row["prison_id"], set()).add(row["buddy_id"])
+    clients = (
+        Assignment.objects.for_user(user)
+        .open_on(today)
+        .values("recipient__prison_id", "buddy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in clients:
+        if row["n"] > limits[row["recipient__prison_id"]][1]:
+            over.setdefault(row["recipient__prison_id"], set()).add(row["buddy_id"])
+    for prison_id, buddy_ids in over.items():
+        add(prison_id, "over_limit", len(buddy_ids))
+    return counts

@@ -11,6 +11,7 @@ from buddies.constants import RECRUITMENT_STEPS, TRANSITIONS, BuddyStatus
 from buddies.forms import BuddyCreateForm, BuddyEditForm, BuddyFilter, BuddyStatusForm, PayRateForm
 from buddies.models import Buddy
 from buddies.rules import fit_to_work
+from buddies.selectors import buddy_workload
 from buddies.services import (
     EDITABLE_FIELDS,
     buddy_change_status,
@@ -65,6 +66,7 @@ def buddy_detail(request, prison, buddy_id):
             "fit": fit_to_work(buddy),
             "peer_roles": list(buddy.other_peer_roles.all()),
             "pay_rates": list(buddy.pay_rates.all()),
+            "workload": buddy_workload(buddy),
             "clients": list(
                 buddy.assignments.open_on()
                 .select_related("recipient")

@@ -41,3 +41,11 @@ def money(value: Decimal | int | str | None) -> str:
     amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
+
+
+def hours(minutes: int | None) -> str:
+    """Minutes as hours and minutes: 90 is "1h 30m", 0 is "0h"."""
+    if not minutes:
+        return "0h"
+    whole, rest = divmod(int(minutes), 60)
+    return f"{whole}h {rest}m" if rest else f"{whole}h"

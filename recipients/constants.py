@@ -46,7 +46,3 @@ class ReviewAction(models.TextChoices):
     APPROVED = "approved", "Approved"
     RETURNED = "returned", "Returned with comments"
     REVIEWED_UNCHANGED = "reviewed_unchanged", "Reviewed and kept unchanged"
-
-
-# A buddy with more clients than this gets a workload warning (the evaluation saw one to six).
-MAX_CLIENTS_PER_BUDDY = 6

@@ -25,6 +25,38 @@ def _past(value: dt.date | None, label: str, errors: dict, field: str) -> None:
         errors.setdefault(field, f"{label} must be today or in the past")
 
 
+INFORMAL_DAYS = 3
+INFORMAL_WINDOW = dt.timedelta(
+    days=13
+)  # three days within a fortnight: first to third at most 13 days apart
+
+
+def regular_informal_help(recipients, on: dt.date) -> set[int]:
+    """Ids of people helped informally on 3 or more different days within any 14 days up to `on`.
+
+    The database returns each person's distinct informal days; the sliding window is checked here.
+    """
+    from buddies.models import Session
+
+    days = (
+        Session.objects.filter(informal=True, recipient__in=recipients, date__lte=on)
+        .values_list("recipient_id", "date")
+        .distinct()
+        .order_by("recipient_id", "date")
+    )
+    by_person: dict[int, list[dt.date]] = {}
+    for recipient_id, day in days:
+        by_person.setdefault(recipient_id, []).append(day)
+    return {
+        person
+        for person, dates in by_person.items()
+        if any(
+            dates[i + INFORMAL_DAYS - 1] - dates[i] <= INFORMAL_WINDOW
+            for i in range(len(dates) - INFORMAL_DAYS + 1)
+        )
+    }
+
+
 class RecipientQuerySet(models.QuerySet):
     def for_user(self, user):
         """People supported that the user may see (accounts.policy)."""
@@ -40,9 +72,20 @@ class RecipientQuerySet(models.QuerySet):
         )
 
     def escalation_due(self, on: dt.date | None = None):
-        """Supported without an approved care plan and not referred to the local authority (PSI 12)."""
+        """People to refer to the local authority (PSI requirement 12): not referred, no approved
+        care plan, and either supported by buddies or helped informally on 3 or more days within
+        14 days."""
+        on = on or timezone.localdate()
         approved = CarePlan.objects.filter(recipient=OuterRef("pk"), la_approved_on__isnull=False)
-        return self.supported(on).filter(referred_to_la_on__isnull=True).exclude(Exists(approved))
+        candidates = (
+            self.filter(referred_to_la_on__isnull=True)
+            .exclude(Exists(approved))
+            .exclude(support_ended_on__lt=on)
+        )
+        regular = regular_informal_help(candidates, on)
+        return candidates.filter(
+            Q(pk__in=candidates.supported(on).values("pk")) | Q(pk__in=regular)
+        )
 
     def with_latest_plan(self):
         """Annotate the state, review date and last review of each person's latest plan version."""

@@ -11,7 +11,6 @@ from buddies.models import Buddy
 from buddies.rules import fit_to_work
 from governance.models import Need, Prison, Task
 from recipients.constants import (
-    MAX_CLIENTS_PER_BUDDY,
     PlanState,
     ReviewAction,
     SupportEndReason,
@@ -283,10 +282,10 @@ def assignment_warnings(buddy: Buddy) -> list[str]:
     for unknown in fit.unknown:
         warnings.append(f"{buddy.full_name}: {unknown[0].lower()}{unknown[1:]}")
     clients = Assignment.objects.open_on().filter(buddy=buddy).count()
-    if clients > MAX_CLIENTS_PER_BUDDY:
+    limit = buddy.prison.scheme.max_clients_per_buddy
+    if clients > limit:
         warnings.append(
-            f"{buddy.full_name} now supports {clients} people, more than {MAX_CLIENTS_PER_BUDDY}: "
-            "check their workload"
+            f"{buddy.full_name} now supports {clients} people, more than {limit}: check their workload"
         )
     return warnings
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Max, Q
@@ -7,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from buddies.constants import BuddyStatus
+from buddies.constants import MISSED_OUTCOMES, BuddyStatus
 from buddies.models import Buddy
+from buddies.selectors import missed_by_week, monday_of
 from common.filters import selected_filters
 from common.forms import add_service_errors
 from common.history import history_entries
@@ -110,6 +113,10 @@ def recipient_detail(request, prison, recipient_id):
             "review_overdue": Recipient.objects.filter(pk=person.pk).review_overdue(today).exists(),
             "can_manage": _can_manage(request),
             "can_record": policy.has_capability(request.user, policy.RECORD_ACTIVITY),
+            "missed": missed_by_week(
+                person.sessions.all(), [monday_of(today) - dt.timedelta(weeks=n) for n in range(4)]
+            ),
+            "outcomes": MISSED_OUTCOMES,
             "section": "overview",
         },
     )

@@ -130,6 +130,7 @@ def test_home_counts_take_one_query_whatever_the_number_of_prisons(
     BuddyFactory(prison=other_prison, status="active")
     client.force_login(admin_user)
     client.get(reverse("home"))  # warm the session and user look-ups
-    # session, user, prisons, buddy counts, people to refer, reviews overdue, navigation
-    with django_assert_num_queries(7):
+    # session, user, prisons, buddy counts, informal help days, people to refer, reviews overdue,
+    # sessions by buddies not fit, missed last week, limits, hours last week, clients, navigation
+    with django_assert_num_queries(13):
         client.get(reverse("home"))

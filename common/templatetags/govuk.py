@@ -8,6 +8,7 @@ register.filter("govuk_date", formatting.govuk_date)
 register.filter("govuk_time", formatting.govuk_time)
 register.filter("govuk_datetime", formatting.govuk_datetime)
 register.filter("money", formatting.money)
+register.filter("hours", formatting.hours)
 
 
 @register.filter
