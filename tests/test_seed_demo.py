@@ -88,3 +88,25 @@ def test_seed_demo_has_people_in_every_plan_state_and_each_kind_of_case(db):
     ]
     assert Recipient.objects.filter(end_reason="transferred").count() == 1
     assert Recipient.objects.count() == 9 + 5 + 4
+
+
+def test_seed_demo_has_twelve_weeks_of_sessions_with_missed_informal_and_unpaid(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from buddies.models import Session
+
+    call_command("seed_demo")
+    today = timezone.localdate()
+    assert Session.objects.filter(date__lt=today - dt.timedelta(weeks=12)).count() == 0
+    assert Session.objects.filter(date__lte=today - dt.timedelta(weeks=11)).exists()
+    assert set(Session.objects.values_list("outcome", flat=True)) == {
+        "yes",
+        "missed_regime_lockdown",
+        "missed_buddy_unavailable",
+        "missed_recipient_declined",
+    }
+    assert Session.objects.filter(informal=True).count() == 3
+    assert Session.objects.filter(outcome="yes", paid=False, informal=False).exists()  # Sunday work
+    assert not Session.objects.filter(date__gt=today).exists()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from buddies.demo import demo_seed_buddies
+from buddies.demo_activity import demo_seed_sessions
 from governance.demo import DEMO_PASSWORD, USERS, demo_seed
 from recipients.demo import demo_seed_recipients
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         if options["if_empty"] and Prison.objects.exists():  # a real or already seeded database
             self.stdout.write("The database already holds data: demo data not loaded.")
         else:
-            created = demo_seed() + demo_seed_buddies() + demo_seed_recipients()
+            created = (
+                demo_seed() + demo_seed_buddies() + demo_seed_recipients() + demo_seed_sessions()
+            )
             self.stdout.write(
                 f"Demo data: created {len(created)} records."
                 if created
