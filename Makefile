@@ -50,7 +50,7 @@ test: install test-system-packages lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(UV) run --locked pytest
 
-bench: install system-packages
+bench: install test-system-packages
 	$(UV) run --locked python bench/run.py
 
 vendor:
