@@ -9,6 +9,8 @@ each journey really performs.
 Journeys:
 - sheet, from scratch: every session of the week typed on the weekly sheet with the keyboard;
 - sheet, copy last week: copy, then change 20 cells (absences, a lockdown morning), then save;
+- sheet, fill usual: a first week with nothing to copy, filled with the usual minutes, then the
+  same 20 changes;
 - baseline, quick log: the same 20 changes made one session at a time through the quick log form,
   which is what recording would cost without the weekly sheet.
 """
@@ -233,7 +235,22 @@ def main():
                 )
             )
 
-            # 3. Baseline: the same 20 changes, one quick-log form each, after the copied week.
+            # 3. A first week (nothing to copy): fill with the usual minutes, change 20 cells, save.
+            Session.objects.filter(date__gte=monday).delete()
+            started = time.perf_counter()
+            page.goto(sheet + "?fill=usual")
+            for (buddy_id, recipient_id), day, period in changes:
+                cell = page.locator(f"#c-{buddy_id}-{recipient_id}-{day.isoformat()}-{period}")
+                cell.fill("B" if period == "pm" else "L")
+            page.locator(f"#c-{pairs[0][0]}-{pairs[0][1]}-{monday.isoformat()}-am").press("Enter")
+            page.locator(".govuk-notification-banner--success").wait_for()
+            machine = time.perf_counter() - started
+            saved = Session.objects.filter(date__gte=monday).count()
+            results.append(
+                ("sheet, fill usual + 20 changes", saved, machine, 2 + len(changes) * 4 + 1, human)
+            )
+
+            # 4. Baseline: the same 20 changes, one quick-log form each, after the copied week.
             Session.objects.filter(
                 date__gte=monday, outcome__in=["missed_buddy_unavailable", "missed_regime_lockdown"]
             ).delete()

@@ -80,6 +80,13 @@ def week_sheet(request, prison, week):
     rows = build_rows(
         assignments=assignments, monday=monday, periods=periods, today=today, values=values
     )
+    filled = False
+    if request.method == "GET" and request.GET.get("fill") == "usual":
+        usual = str(prison.scheme.usual_session_minutes)
+        for row in rows:
+            for cell in row.cells:
+                if cell.enabled and not cell.value:
+                    cell.value, filled = usual, True
     summary = []
     if request.method == "POST":
         ctx = SessionContext.load(prison, monday, monday + dt.timedelta(days=6))
@@ -130,6 +137,8 @@ def week_sheet(request, prison, week):
             "rows": rows,
             "summary": summary,
             "copied": copied,
+            "filled": filled,
+            "usual_minutes": prison.scheme.usual_session_minutes,
             "evenings": evenings,
             "previous_week": iso_week(monday - dt.timedelta(days=7)),
             "next_week": iso_week(monday + dt.timedelta(days=7))

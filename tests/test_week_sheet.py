@@ -210,3 +210,15 @@ def test_a_week_that_does_not_exist_is_not_found(client, lead, home_prison):
     client.force_login(lead)
     assert client.get(week_url("2026-W99")).status_code == 404
     assert client.get(week_url("last-week")).status_code == 404
+
+
+def test_fill_puts_the_usual_minutes_in_every_open_empty_cell_without_saving(client, lead, scheme):
+    ann, pat, sid = scheme["ann"], scheme["pat"], scheme["sid"]
+    client.force_login(lead)
+    client.post(week_url(), {cell(ann, pat, MONDAY): "45"})
+    page = client.get(week_url() + "?fill=usual").content.decode()
+    assert f'name="{cell(ann, pat, MONDAY)}" value="45"' in page  # recorded cells are kept
+    assert f'name="{cell(ann, sid, MONDAY, "pm")}" value="30"' in page
+    # Bob's row has 5 open days (Wednesday to Sunday) x 2 periods; Ann's two rows 7 x 2 each, less one.
+    assert page.count('value="30"') == 5 * 2 + 2 * 7 * 2 - 1
+    assert Session.objects.count() == 1
