@@ -7,4 +7,5 @@ urlpatterns = [
     path("pay.csv", activity_views.pay_csv, name="pay-sheet-csv"),
     path("week/", activity_views.this_week, name="week-sheet-current"),
     path("week/<str:week>/", activity_views.week_sheet, name="week-sheet"),
+    path("week/<str:week>.pdf", activity_views.week_sheet_pdf, name="week-sheet-pdf"),
 ]

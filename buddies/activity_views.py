@@ -146,6 +146,7 @@ def week_sheet(request, prison, week):
             else None,
             "this_week": iso_week(today - dt.timedelta(days=today.weekday())),
             "cell_help": CELL_HELP,
+            "week_code": iso_week(monday),
             "week_label": f"{govuk_date(monday)} to {govuk_date(days[-1])}",
             "missed_codes": [
                 ("L", Outcome.MISSED_REGIME_LOCKDOWN.label),
@@ -348,3 +349,40 @@ def quick_log_for_buddy(request, prison, buddy_id):
         back_url=reverse("buddy-detail", args=[prison.code, buddy.pk]),
         title=f"Record a session by {buddy.full_name}",
     )
+
+
+@policy.prison_view(policy.RECORD_ACTIVITY)
+def week_sheet_pdf(request, prison, week):
+    """The week's sheet on paper, for wings without a computer: buddies, people and plan tasks,
+    with empty boxes to fill in by hand and type in later on the same grid."""
+    from common.pdf import pdf_response, render_pdf  # WeasyPrint loads in about a second
+
+    monday = _monday(week)
+    assignments, _existing, periods = _week_data(
+        prison, monday, evenings=request.GET.get("evenings") == "1"
+    )
+    ctx = SessionContext.load(prison, monday, monday + dt.timedelta(days=6))
+    tasks = ctx.tasks
+    rows = build_rows(
+        assignments=assignments, monday=monday, periods=periods, today=dt.date.max, values={}
+    )
+    for row in rows:
+        codes = ctx.plan_tasks(row.recipient.pk, monday + dt.timedelta(days=6)) or set()
+        row.plan_tasks = sorted(tasks[code].label for code in codes)
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    pdf = render_pdf(
+        template_name="buddies/week_sheet_pdf.html",
+        context={
+            "prison": prison,
+            "rows": rows,
+            "days": days,
+            "periods": periods,
+            "cell_help": CELL_HELP,
+            "running_header": f"{prison.name} · week of {govuk_date(monday)}",
+        },
+        title=f"Sessions sheet: week of {govuk_date(monday)}",
+        subject=f"Paper sessions sheet for {prison.name}",
+        sensitive=True,
+        request=request,
+    )
+    return pdf_response(pdf, f"sessions-{prison.code}-{week}.pdf")

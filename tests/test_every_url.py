@@ -35,7 +35,7 @@ SAMPLES = {
     "recipient_id": lambda world: world["recipient"].pk,
     "plan_id": lambda world: world["plan"].pk,
     "assignment_id": lambda world: world["assignment"].pk,
-    "week": lambda world: "2026-W03",
+    "week": lambda world: "2026-W03",  # also the .pdf of the same week
 }
 
 

@@ -222,3 +222,24 @@ def test_fill_puts_the_usual_minutes_in_every_open_empty_cell_without_saving(cli
     # Bob's row has 5 open days (Wednesday to Sunday) x 2 periods; Ann's two rows 7 x 2 each, less one.
     assert page.count('value="30"') == 5 * 2 + 2 * 7 * 2 - 1
     assert Session.objects.count() == 1
+
+
+def test_the_paper_sheet_lists_rows_with_plan_tasks(client, lead, scheme, tmp_path):
+    import subprocess
+
+    client.force_login(lead)
+    response = client.get(reverse("week-sheet-pdf", args=["HMX", "2026-W10"]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(  # noqa: S603
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Sessions sheet: week of 2 March 2026" in text
+    assert "OFFICIAL-SENSITIVE" in text
+    assert "Ann" in text and "Pat" in text
+    assert "Collecting and carrying meals, Laundry" in text
+    assert "No approved care plan" in text  # Sid has none
