@@ -18,7 +18,7 @@ from buddies.activity import (
     week_save,
 )
 from buddies.constants import BuddyStatus, Outcome
-from buddies.models import Buddy, Session
+from buddies.models import Buddy, MissedReason, Session
 from buddies.pay import pay_sheet
 from buddies.week import (
     CELL_HELP,
@@ -386,3 +386,35 @@ def week_sheet_pdf(request, prison, week):
         request=request,
     )
     return pdf_response(pdf, f"sessions-{prison.code}-{week}.pdf")
+
+
+@policy.prison_view(policy.MANAGE_SCHEME)
+def missed_reasons(request, prison):
+    """The prison's own reasons for a missed session, each counted as one of the standard's."""
+    from buddies.forms import MissedReasonForm
+
+    form = MissedReasonForm(request.POST or None)
+    if request.method == "POST" and "remove" in request.POST:
+        reason = prison.missed_reasons.filter(pk=request.POST.get("remove")).first()
+        if reason is not None:
+            if Session.objects.filter(missed_reason=reason).exists():
+                messages.info(request, f"“{reason}” is used by recorded sessions, so it stays")
+            else:
+                reason.delete()
+                messages.success(request, f"“{reason}” removed")
+        return redirect("missed-reasons", prison.code)
+    if request.method == "POST" and form.is_valid():
+        reason = MissedReason(prison=prison, **form.cleaned_data)
+        try:
+            reason.full_clean()
+        except ValidationError as error:
+            add_service_errors(form, error, non_field_to="label")
+        else:
+            reason.save()
+            messages.success(request, f"“{reason}” added")
+            return redirect("missed-reasons", prison.code)
+    return render(
+        request,
+        "buddies/missed_reasons.html",
+        {"prison": prison, "form": form, "reasons": list(prison.missed_reasons.all())},
+    )

@@ -11,7 +11,15 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 
-from buddies.constants import BuddyStatus, EndReason, Outcome, PayScheme, Period, VettingOutcome
+from buddies.constants import (
+    MISSED_OUTCOMES,
+    BuddyStatus,
+    EndReason,
+    Outcome,
+    PayScheme,
+    Period,
+    VettingOutcome,
+)
 from buddies.models import Buddy
 from common.fields import GovukDateField
 from common.filters import filter_form_helper
@@ -403,3 +411,26 @@ class QuickLogForm(forms.Form):
             else:
                 cleaned["missed_reason"], cleaned["outcome"] = reason, reason.maps_to
         return cleaned
+
+
+class MissedReasonForm(forms.Form):
+    label = forms.CharField(
+        label="Reason",
+        help_text="For example, rest day, buddy sick, clash with another activity",
+        max_length=60,
+        error_messages={"required": "Enter the reason"},
+    )
+    maps_to = forms.ChoiceField(
+        label="Which national reason does it count as?",
+        choices=[(o.value, o.label) for o in MISSED_OUTCOMES],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the national reason it counts as"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("label", field_width=20),
+            Field.radios("maps_to", small=True),
+            button="Add reason",
+        )

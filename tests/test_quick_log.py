@@ -168,3 +168,28 @@ def test_inspectors_and_reviewers_cannot_log(client, inspector, la_reviewer, pai
         assert (
             client.get(reverse("recipient-quick-log", args=["HMX", person.pk])).status_code == 403
         )
+
+
+def test_a_lead_adds_and_removes_the_prisons_own_missed_reasons(client, lead, home_prison):
+    client.force_login(lead)
+    address = reverse("missed-reasons", args=["HMX"])
+    client.post(address, {"label": "Rest day", "maps_to": "missed_buddy_unavailable"})
+    page = client.post(address, {"label": "Rest day", "maps_to": "missed_other"}).content.decode()
+    assert "This prison already has a reason with that name" in page
+    reason = MissedReason.objects.get()
+    assert (reason.label, reason.maps_to) == ("Rest day", "missed_buddy_unavailable")
+    client.post(address, {"remove": reason.pk})
+    assert not MissedReason.objects.exists()
+
+
+def test_a_reason_in_use_is_kept(client, lead, pair, home_prison):
+    buddy, person = pair
+    rest = MissedReason.objects.create(
+        prison=home_prison, label="Rest day", maps_to="missed_buddy_unavailable"
+    )
+    post(client_login(client, lead), person, buddy_pk=buddy.pk, outcome=f"reason-{rest.pk}")
+    page = client.post(
+        reverse("missed-reasons", args=["HMX"]), {"remove": rest.pk}, follow=True
+    ).content.decode()
+    assert "is used by recorded sessions, so it stays" in page
+    assert MissedReason.objects.filter(pk=rest.pk).exists()
