@@ -139,8 +139,9 @@ def missed_by_week(sessions, mondays: list[dt.date]) -> list[tuple[dt.date, dict
 
 
 def activity_todo_counts(user, today: dt.date | None = None) -> dict[int, dict[str, int]]:
-    """Per prison: sessions by buddies not fit to work in the last 4 weeks, sessions missed last
-    week, and buddies over their hours or clients limit. A fixed number of queries."""
+    """Per prison: sessions by buddies not fit to work and sessions with tasks off the plan in the
+    last 4 weeks, sessions missed last week (in all, and by reason as "missed_last_week:<reason>"),
+    and buddies over their hours or clients limit. A fixed number of queries."""
     from accounts.policy import prisons_for
     from governance.models import Scheme
     from recipients.models import Assignment
@@ -167,12 +168,22 @@ def activity_todo_counts(user, today: dt.date | None = None) -> dict[int, dict[s
     missed = (
         sessions.exclude(outcome=Outcome.DELIVERED)
         .filter(date__range=(last_monday, last_monday + dt.timedelta(days=6)))
+        .values("prison_id", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("prison_id", "outcome")
+    )
+    for row in missed:
+        add(row["prison_id"], "missed_last_week", row["n"])
+        add(row["prison_id"], f"missed_last_week:{row['outcome']}", row["n"])
+    off_plan = (
+        sessions.filter(date__gte=today - dt.timedelta(days=27), date__lte=today)
+        .exclude(off_plan_reason="")
         .values("prison_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in missed:
-        add(row["prison_id"], "missed_last_week", row["n"])
+    for row in off_plan:
+        add(row["prison_id"], "off_plan", row["n"])
     limits = {
         s.prison_id: (s.max_hours_per_week, s.max_clients_per_buddy)
         for s in Scheme.objects.filter(prison__in=prisons_for(user))

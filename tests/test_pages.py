@@ -117,7 +117,9 @@ def test_lead_home_counts_buddies_not_fit_to_work_and_in_recruitment(client, lea
         BuddyFactory(prison=home_prison, status=status)
     client.force_login(lead)
     response = client.get(reverse("home"))
-    assert response.context["todo"] == [(home_prison, {"not_fit": 2, "recruiting": 2})]
+    assert response.context["todo"] == [
+        (home_prison, {"not_fit": 2, "recruiting": 2, "missed_reasons": []})
+    ]
     assert "?status=active&amp;fit_to_work=no" in response.content.decode()
 
 
@@ -131,6 +133,7 @@ def test_home_counts_take_one_query_whatever_the_number_of_prisons(
     client.force_login(admin_user)
     client.get(reverse("home"))  # warm the session and user look-ups
     # session, user, prisons, buddy counts, informal help days, people to refer, reviews overdue,
-    # sessions by buddies not fit, missed last week, limits, hours last week, clients, navigation
-    with django_assert_num_queries(13):
+    # sessions by buddies not fit, missed last week, off the plan, limits, hours last week, clients,
+    # navigation
+    with django_assert_num_queries(14):
         client.get(reverse("home"))

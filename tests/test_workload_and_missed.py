@@ -90,7 +90,8 @@ def test_missed_sessions_are_counted_by_week_and_reason(home_prison, ann):
 
 def test_the_home_page_counts_come_from_the_records(home_prison, ann, lead):
     person = RecipientFactory(prison=home_prison)
-    # Ann has no compact or briefings, so she is not fit to work: her 3 sessions in 4 weeks count.
+    # Ann has no compact or briefings, so she is not fit to work: her 4 sessions in 4 weeks count
+    # (3 here and the off-plan one below).
     session(ann, person, dt.date(2026, 3, 3))
     session(ann, person, dt.date(2026, 3, 4), outcome="missed_regime_lockdown")
     session(ann, person, dt.date(2026, 2, 10))  # more than 4 weeks before 11 March: not counted
@@ -109,7 +110,16 @@ def test_the_home_page_counts_come_from_the_records(home_prison, ann, lead):
     session(ready, person, dt.date(2026, 3, 2), minutes=600)
     session(ready, person, dt.date(2026, 3, 3), minutes=600)
     session(ready, person, dt.date(2026, 3, 4), minutes=540)
+    off = session(ann, person, dt.date(2026, 3, 9), "pm")
+    off.off_plan_reason = "Helped move a chair"
+    off.save()
     counts = activity_todo_counts(lead, today=TODAY)
     assert counts == {
-        home_prison.pk: {"sessions_by_unfit": 3, "missed_last_week": 1, "over_limit": 1}
+        home_prison.pk: {
+            "sessions_by_unfit": 4,
+            "missed_last_week": 1,
+            "missed_last_week:missed_regime_lockdown": 1,
+            "off_plan": 1,
+            "over_limit": 1,
+        }
     }
