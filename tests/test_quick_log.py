@@ -11,6 +11,9 @@ from governance.models import Task
 from tests.factories import AssignmentFactory, BuddyFactory, CarePlanFactory, RecipientFactory
 
 DAY = dt.date(2026, 3, 3)
+# A month ahead, so a run that passes midnight still sees it as the future.
+_AHEAD = timezone.localdate() + dt.timedelta(days=30)
+FUTURE = {"date_0": str(_AHEAD.day), "date_1": str(_AHEAD.month), "date_2": str(_AHEAD.year)}
 
 
 @pytest.fixture
@@ -71,14 +74,7 @@ def client_login(client, user):
         ({"tasks": ["feeding"]}, "Feeding is never allowed for a buddy"),
         ({"tasks": ["medication_collect"]}, "is not switched on for HMP Home"),
         ({"tasks": ["laundry"]}, "Laundry is not on this person&#x27;s care plan: say why"),
-        (
-            {
-                "date_0": str((timezone.localdate() + dt.timedelta(days=1)).day),
-                "date_1": str((timezone.localdate() + dt.timedelta(days=1)).month),
-                "date_2": str((timezone.localdate() + dt.timedelta(days=1)).year),
-            },
-            "The date must be today or in the past",
-        ),
+        (FUTURE, "The date must be today or in the past"),
         ({"buddy_pk": ""}, "Choose the buddy, or mark this as informal help"),
     ],
 )

@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 
+# Dates in the future are a month ahead, so a run that passes midnight still sees them as future.
 TODAY = timezone.localdate()
 START = dt.date(2026, 2, 2)
 REVIEW = dt.date(2026, 8, 3)
@@ -92,7 +93,7 @@ def test_lead_adds_a_person_and_the_prison_number_is_upper_cased(client, lead, h
             "This prison already has a person with this prison number",
         ),
         (
-            date_parts("date_of_birth", TODAY + dt.timedelta(days=1)),
+            date_parts("date_of_birth", TODAY + dt.timedelta(days=30)),
             "date_of_birth",
             "Date of birth must be today or in the past",
         ),
@@ -221,7 +222,8 @@ def test_the_whole_review_journey(client, lead, la_reviewer, person):
     response = client.post(url("plan-review", person.pk, plan.pk), {"approve": "1"})
     assert response.status_code == 302
     plan.refresh_from_db()
-    assert (plan.state, plan.la_approved_on) == ("approved", TODAY)
+    assert plan.state == "approved"
+    assert plan.la_approved_on in {TODAY, timezone.localdate()}  # the day it was approved
     assert sorted(plan.tasks.values_list("code", flat=True)) == [
         "activities_access",
         "escort_movement",
