@@ -239,7 +239,7 @@ class WeekResult:
     created: int = 0
     changed: int = 0
     removed: int = 0
-    delivered: int = 0
+    delivered: int = 0  # in the whole week after saving
     missed: int = 0
 
 
@@ -247,8 +247,9 @@ class WeekResult:
 def week_save(
     *, prison: Prison, user, monday: dt.date, entries: dict[tuple, SessionInput | None]
 ) -> WeekResult:
-    """Save a week's grid in one go. `entries` maps (buddy_id, recipient_id, date, period) to what the
-    cell now says (None: no session). Every cell is checked first; any error saves nothing."""
+    """Save the changed cells of a week's grid in one go. `entries` maps (buddy_id, recipient_id,
+    date, period) to what the cell now says (None: no session). Every changed cell is checked first;
+    any error saves nothing. Cells not in `entries` are left as they are."""
     sunday = monday + dt.timedelta(days=6)
     ctx = SessionContext.load(prison, monday, sunday)
     errors: dict[tuple, dict[str, list[str]]] = {}
@@ -279,10 +280,6 @@ def week_save(
                 current.delete()
                 result.removed += 1
             continue
-        if entry.outcome == Outcome.DELIVERED:
-            result.delivered += 1
-        else:
-            result.missed += 1
         fresh = _to_session(ctx, entry, user)
         if current is None:
             to_create.append((fresh, entry.task_codes))
@@ -295,7 +292,7 @@ def week_save(
             and {t.code for t in current.tasks.all()} == set(entry.task_codes)
         )
         if not same:
-            for name in ["minutes", "outcome", "paid", "missed_reason", "off_plan_reason"]:
+            for name in ["minutes", "outcome", "paid", "missed_reason"]:
                 setattr(current, name, getattr(fresh, name))
             current.logged_by, current.logged_at = user, fresh.logged_at
             current.save()
@@ -310,6 +307,9 @@ def week_save(
             task_links += [through(session_id=session.pk, task_id=code) for code in codes]
         through.objects.bulk_create(task_links)
         result.created = len(created)
+    week = Session.objects.filter(prison=prison, buddy__isnull=False).in_week(monday)
+    result.delivered = week.filter(outcome=Outcome.DELIVERED).count()
+    result.missed = week.exclude(outcome=Outcome.DELIVERED).count()
     return result
 
 

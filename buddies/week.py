@@ -129,16 +129,26 @@ def build_rows(
 def entries_from_post(
     *, rows: list[Row], post, ctx: SessionContext, existing: dict[tuple, Session]
 ) -> tuple[dict[tuple, SessionInput | None], dict[str, list[str]]]:
-    """Read every enabled cell of the grid from the POST data (cells not on the grid are ignored)."""
+    """The cells of the grid that the POST changes: new, changed or emptied.
+
+    A cell not sent is left as it is (only a cell sent empty removes a session), a cell sent as it
+    was stored is left alone (so what the grid cannot show, such as a prison's own missed reason,
+    is kept), and cells not on the grid are ignored.
+    """
     entries, errors = {}, {}
     usual = ctx.prison.scheme.usual_session_minutes
     for row in rows:
         for cell in row.cells:
-            if not cell.enabled:
+            if not cell.enabled or cell.name not in post:
                 continue
             key = (row.buddy.pk, row.recipient.pk, cell.day, cell.period)
-            text = post.get(cell.name, "")
+            text = post[cell.name]
             cell.value = text
+            current = existing.get(key)
+            if current is None and not text.strip():
+                continue
+            if current is not None and text.strip().upper() == cell_text(current).upper():
+                continue
             try:
                 parsed = parse_cell(text, usual_minutes=usual)
             except CellInvalid as invalid:
@@ -148,7 +158,6 @@ def entries_from_post(
                 entries[key] = None
                 continue
             outcome, minutes, paid = parsed
-            current = existing.get(key)
             if current is not None:  # keep what was recorded about the tasks
                 codes = [t.code for t in current.tasks.all()]
                 off_plan_reason = current.off_plan_reason

@@ -150,6 +150,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The weekly sheet posts one field per cell: 50 buddy-and-person rows with evenings shown is over
+# Django's default of 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -243,3 +243,69 @@ def test_the_paper_sheet_lists_rows_with_plan_tasks(client, lead, scheme, tmp_pa
     assert "Ann" in text and "Pat" in text
     assert "Collecting and carrying meals, Laundry" in text
     assert "No approved care plan" in text  # Sid has none
+
+
+def test_posting_the_sheet_back_unchanged_changes_nothing(client, lead, scheme, home_prison):
+    from buddies.models import MissedReason
+
+    ann, pat = scheme["ann"], scheme["pat"]
+    rest = MissedReason.objects.create(
+        prison=home_prison, label="Rest day", maps_to="missed_buddy_unavailable"
+    )
+    Session.objects.create(
+        prison=home_prison,
+        buddy=ann,
+        recipient=pat,
+        date=MONDAY,
+        period="pm",
+        minutes=45,
+        outcome="missed_buddy_unavailable",
+        missed_reason=rest,
+        paid=True,
+    )
+    client.force_login(lead)
+    page = client.get(week_url()).content.decode()
+    import re
+
+    cells = dict(re.findall(r'name="(c-[^"]+)" value="([^"]*)"', page))
+    response = client.post(week_url(), cells, follow=True)
+    assert "(0 new, 0 changed, 0 removed)" in response.content.decode()
+    kept = Session.objects.get()
+    assert (kept.minutes, kept.missed_reason, kept.paid) == (45, rest, True)
+
+
+def test_cells_left_out_of_the_post_are_kept_and_only_an_emptied_cell_removes(client, lead, scheme):
+    ann, pat, sid = scheme["ann"], scheme["pat"], scheme["sid"]
+    client.force_login(lead)
+    client.post(week_url(), {cell(ann, pat, MONDAY): "30", cell(ann, sid, MONDAY): "30"})
+    client.post(week_url(), {cell(ann, pat, MONDAY, "pm"): "20"})
+    assert Session.objects.count() == 3
+    client.post(week_url(), {cell(ann, sid, MONDAY): ""})
+    assert sorted(Session.objects.values_list("recipient__given_name", "period")) == [
+        ("Pat", "am"),
+        ("Pat", "pm"),
+    ]
+
+
+def test_an_old_session_that_no_longer_fits_the_rules_does_not_block_the_week(
+    client, lead, scheme, home_prison
+):
+    ann, bob, pat, sid = scheme["ann"], scheme["bob"], scheme["pat"], scheme["sid"]
+    # Recorded before Ann was suspended; later sessions for Bob must still save.
+    Session.objects.create(
+        prison=home_prison,
+        buddy=ann,
+        recipient=pat,
+        date=MONDAY,
+        period="am",
+        minutes=30,
+        paid=True,
+    )
+    ann.status = "suspended"
+    ann.save()
+    client.force_login(lead)
+    wednesday = MONDAY + dt.timedelta(days=2)
+    page = client.post(
+        week_url(), {cell(ann, pat, MONDAY): "30", cell(bob, sid, wednesday): "30"}, follow=True
+    ).content.decode()
+    assert "(1 new, 0 changed, 0 removed)" in page
