@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,6 +23,8 @@ from buddies.models import Buddy, MissedReason, Session
 from buddies.pay import pay_sheet
 from buddies.week import (
     CELL_HELP,
+    FIRST_YEAR,
+    LAST_YEAR,
     build_rows,
     cell_name,
     cell_text,
@@ -165,7 +168,8 @@ def this_week(request, prison):
 
 
 def _pay_period(request) -> tuple[dt.date, dt.date, str]:
-    """The month (?month=2026-03) or ISO week (?week=2026-W10); this month by default."""
+    """The month (?month=2026-03) or ISO week (?week=2026-W10); this month by default.
+    An address naming no real month or week is not found."""
     today = timezone.localdate()
     week = request.GET.get("week", "")
     if week:
@@ -174,10 +178,17 @@ def _pay_period(request) -> tuple[dt.date, dt.date, str]:
         except ValueError:
             raise Http404("No such week") from None
         return monday, monday + dt.timedelta(days=6), f"week of {govuk_date(monday)}"
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
+    month = request.GET.get("month", "")
+    if month:
+        match = re.fullmatch(r"(\d{4})-(\d{2})", month)
+        if (
+            not match
+            or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR
+            or not 1 <= int(match[2]) <= 12
+        ):
+            raise Http404("No such month")
+        first = dt.date(int(match[1]), int(match[2]), 1)
+    else:
         first = today.replace(day=1)
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return first, last, f"{first:%B %Y}"
@@ -395,7 +406,8 @@ def missed_reasons(request, prison):
 
     form = MissedReasonForm(request.POST or None)
     if request.method == "POST" and "remove" in request.POST:
-        reason = prison.missed_reasons.filter(pk=request.POST.get("remove")).first()
+        chosen = request.POST.get("remove", "")
+        reason = prison.missed_reasons.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         if reason is not None:
             if Session.objects.filter(missed_reason=reason).exists():
                 messages.info(request, f"“{reason}” is used by recorded sessions, so it stays")

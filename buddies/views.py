@@ -19,6 +19,7 @@ from buddies.services import (
     buddy_set_pay,
     buddy_update,
 )
+from buddies.week import FIRST_YEAR, LAST_YEAR
 from common.filters import selected_filters
 from common.forms import add_service_errors
 from common.history import history_entries
@@ -202,16 +203,18 @@ def buddy_pay(request, prison, buddy_id):
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
-    """The period from the query string (?from=YYYY-MM-DD&to=...), by default the last 12 months."""
-    today = timezone.localdate()
-    try:
-        end = dt.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        end = today
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = end.replace(year=end.year - 1) + dt.timedelta(days=1)
+    """The period from the query string (?from=YYYY-MM-DD&to=...), by default the last 365 days.
+    Dates that are not real, or outside 2000 to 2100, fall back to the default."""
+
+    def read(name: str) -> dt.date | None:
+        try:
+            value = dt.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+        return value if FIRST_YEAR <= value.year <= LAST_YEAR else None
+
+    end = read("to") or timezone.localdate()
+    start = read("from") or end - dt.timedelta(days=364)
     if start > end:
         start, end = end, start
     return start, end

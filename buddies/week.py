@@ -30,10 +30,14 @@ class CellInvalid(ValueError):
     pass
 
 
+# Weeks and months asked for by address are kept to years the service can mean.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_iso_week(text: str) -> dt.date:
-    """The Monday of an ISO week written like 2026-W03."""
+    """The Monday of an ISO week written like 2026-W03 (ValueError if there is no such week)."""
     match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
-    if not match:
+    if not match or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         raise ValueError(text)
     return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
 

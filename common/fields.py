@@ -30,7 +30,7 @@ class GovukDateField(DateInputField):
             raise ValidationError("Year must include 4 numbers")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise ValidationError(
                 f"{self.subject[:1].upper()}{self.subject[1:]} must be a real date"
             ) from error
