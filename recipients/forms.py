@@ -113,10 +113,28 @@ class EndSupportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select why support ended"},
     )
+    transferred_to = forms.ModelChoiceField(
+        label="If they were transferred to a prison that uses PeerCare, which one?",
+        help_text="That prison can then take over the record and read the handover",
+        queryset=None,
+        required=False,
+        empty_label="Not known, or a prison that does not use PeerCare",
+        error_messages={"invalid_choice": "Choose a prison from the list"},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, prison, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("on"), Field.radios("reason"), button="End support")
+        from governance.models import Prison
+
+        self.fields["transferred_to"].queryset = Prison.objects.exclude(pk=prison.pk).order_by(
+            "name"
+        )
+        self.helper = _helper(
+            Field("on"),
+            Field.radios("reason"),
+            Field.select("transferred_to"),
+            button="End support",
+        )
 
 
 class CarePlanForm(forms.Form):

@@ -136,6 +136,14 @@ class Recipient(models.Model):
     end_reason = models.CharField(
         "Why support ended", max_length=20, choices=SupportEndReason.choices, blank=True
     )
+    transferred_to = models.ForeignKey(
+        "governance.Prison",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where they were transferred, when that prison uses PeerCare",
+    )
     transferred_from = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

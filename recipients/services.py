@@ -9,6 +9,7 @@ from django.utils import timezone
 from buddies.constants import BuddyStatus, VettingOutcome
 from buddies.models import Buddy
 from buddies.rules import fit_to_work
+from common.formatting import govuk_date
 from governance.models import Need, Prison, Task
 from recipients.constants import (
     PlanState,
@@ -76,8 +77,21 @@ def recipient_update(*, recipient: Recipient, needs: Iterable[Need], **fields) -
 
 
 @transaction.atomic
-def recipient_end_support(*, recipient: Recipient, on: dt.date, reason: str) -> int:
-    """End a person's support; their open assignments end the same day. Returns how many ended."""
+def recipient_end_support(
+    *, recipient: Recipient, on: dt.date, reason: str, transferred_to: Prison | None = None
+) -> int:
+    """End a person's support; their open assignments end the same day. Returns how many ended.
+
+    On a transfer to a prison that uses PeerCare, naming it lets that prison take the record over."""
+    if recipient.support_ended_on:
+        raise ValidationError(
+            {"on": f"Support already ended on {govuk_date(recipient.support_ended_on)}"}
+        )
+    if transferred_to is not None and reason != SupportEndReason.TRANSFERRED:
+        raise ValidationError({"transferred_to": "Only name a prison for a transfer"})
+    if transferred_to is not None and transferred_to.pk == recipient.prison_id:
+        raise ValidationError({"transferred_to": "Choose the prison they were transferred to"})
+    recipient.transferred_to = transferred_to
     recipient.support_ended_on = on
     recipient.end_reason = reason
     if not recipient.support_started_on:
@@ -252,8 +266,29 @@ def assignment_create(
         )
     if started_on and started_on > timezone.localdate():
         errors["started_on"] = "The start date must be today or in the past"
-    if recipient.support_ended_on and started_on and started_on > recipient.support_ended_on:
-        errors["started_on"] = "This person's support has ended"
+    elif recipient.support_ended_on:
+        errors["started_on"] = (
+            f"Support for this person ended on {govuk_date(recipient.support_ended_on)}: "
+            "their record is closed"
+        )
+    elif started_on and recipient.support_started_on and started_on < recipient.support_started_on:
+        errors["started_on"] = (
+            f"Support for this person started on {govuk_date(recipient.support_started_on)}: "
+            "the buddy's support cannot start before it"
+        )
+    elif started_on and buddy.started_on and started_on < buddy.started_on:
+        errors["started_on"] = (
+            f"{buddy.full_name} started work as a buddy on {govuk_date(buddy.started_on)}: "
+            "their support cannot start before it"
+        )
+    if (
+        "buddy" not in errors
+        and started_on
+        and Assignment.objects.filter(buddy=buddy, recipient=recipient)
+        .exclude(ended_on__lt=started_on)
+        .exists()
+    ):
+        errors["buddy"] = f"{buddy.full_name} already supports this person"
     if errors:
         raise ValidationError(errors)
     assignment = Assignment(
@@ -315,17 +350,18 @@ def recipient_take_over(*, prison: Prison, prison_number: str) -> Recipient:
         Recipient.objects.filter(
             prison_number=prison_number,
             end_reason=SupportEndReason.TRANSFERRED,
+            transferred_to=prison,
             taken_over_by__isnull=True,
         )
-        .exclude(prison=prison)
         .order_by("-support_ended_on")
         .first()
     )
     if source is None:
         raise ValidationError(
             {
-                "prison_number": "Nobody with this prison number has been recorded as transferred "
-                "from another prison that uses PeerCare. Add them as a new person instead."
+                "prison_number": f"Nobody with this prison number has been recorded as transferred to "
+                f"{prison.name} by another prison that uses PeerCare. Ask the sending prison to record "
+                "the transfer, or add them as a new person."
             }
         )
     person = Recipient(

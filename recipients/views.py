@@ -187,12 +187,10 @@ def recipient_edit(request, prison, recipient_id):
 @policy.prison_view(policy.MANAGE_SCHEME)
 def recipient_end(request, prison, recipient_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
-    form = EndSupportForm(request.POST or None)
+    form = EndSupportForm(request.POST or None, prison=prison)
     if request.method == "POST" and form.is_valid():
         try:
-            ended = recipient_end_support(
-                recipient=person, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
-            )
+            ended = recipient_end_support(recipient=person, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
