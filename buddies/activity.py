@@ -212,6 +212,19 @@ def session_record(*, prison: Prison, user, entry: SessionInput) -> tuple[Sessio
     """Record one session (the quick log). Refused with field errors; warnings come back."""
     ctx = SessionContext.load(prison, entry.date, entry.date)
     errors, warnings = check_session(ctx, entry)
+    if entry.informal and not entry.buddy_id:
+        duplicate = Session.objects.filter(
+            buddy__isnull=True,
+            recipient_id=entry.recipient_id,
+            date=entry.date,
+            period=entry.period,
+            helper_prison_number=entry.helper_prison_number,
+        ).exists()
+        if duplicate:
+            errors.setdefault("period", []).append(
+                "Informal help by this helper is already recorded for this person then: give the "
+                "helper's prison number to record a different helper"
+            )
     if entry.buddy_id and "buddy" not in errors:
         existing = (
             Session.objects.filter(

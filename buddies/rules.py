@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from buddies.constants import TRANSITIONS, BuddyStatus, VettingOutcome
 
@@ -122,3 +122,16 @@ def check_transition(buddy, new_status: str, *, on: dt.date | None) -> None:
         needs_date.add(BuddyStatus.ACTIVE)  # starting work; coming back from suspension keeps it
     if new_status in needs_date and on is None:
         raise TransitionRefused("on", "Enter the date")
+
+
+def fit_at_session_q() -> Q:
+    """Sessions whose buddy met every dated condition on the session's day: vetting approved and
+    decided by then, compact signed and role and safeguarding explained by then. Training aside,
+    as above; status is left out because it is not dated (a buddy suspended today worked fit before)."""
+    return (
+        Q(buddy__vetting_outcome=VettingOutcome.APPROVED)
+        & Q(buddy__vetted_on__lte=F("date"))
+        & Q(buddy__compact_signed_on__lte=F("date"))
+        & Q(buddy__benefits_explained_on__lte=F("date"))
+        & Q(buddy__safeguarding_briefed_on__lte=F("date"))
+    )

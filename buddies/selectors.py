@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from buddies.constants import RECRUITMENT_STEPS, BuddyStatus, Outcome
 from buddies.models import Buddy, Session
-from buddies.rules import fit_to_work_q
+from buddies.rules import fit_at_session_q, fit_to_work_q
 
 
 def buddy_todo_counts(user) -> dict[int, dict[str, int]]:
@@ -158,7 +158,7 @@ def activity_todo_counts(user, today: dt.date | None = None) -> dict[int, dict[s
         sessions.filter(
             buddy__isnull=False, date__gte=today - dt.timedelta(days=27), date__lte=today
         )
-        .exclude(fit_to_work_q("buddy__"))
+        .exclude(fit_at_session_q())
         .values("prison_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -122,7 +122,16 @@ def buddy_edit(request, prison, buddy_id):
         try:
             buddy_update(buddy=buddy, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            # Dates set by status changes are not on this form: their order is about the application.
+            add_service_errors(
+                form,
+                error,
+                rename={
+                    "started_on": "applied_on",
+                    "rejected_on": "applied_on",
+                    "ended_on": "applied_on",
+                },
+            )
         else:
             messages.success(request, f"Changes to {buddy.full_name} saved")
             return redirect("buddy-detail", prison.code, buddy.pk)

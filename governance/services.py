@@ -2,6 +2,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from governance.constants import DEFAULT_MANDATORY_MODULES
@@ -61,6 +62,9 @@ def scheme_update(
     recipients_per_buddy: int,
     mandatory_modules: Iterable[TrainingModule],
 ) -> Scheme:
+    _check_optional_tasks_unused(
+        scheme, outer_clothing=allows_outer_clothing, medication=allows_medication_collect
+    )
     scheme.name = name
     scheme.formality = formality
     scheme.leadership = leadership
@@ -76,3 +80,30 @@ def scheme_update(
     if {m.code for m in modules} != set(scheme.mandatory_modules.values_list("code", flat=True)):
         scheme.mandatory_modules.set(modules)
     return scheme
+
+
+def _check_optional_tasks_unused(scheme: Scheme, *, outer_clothing: bool, medication: bool) -> None:
+    """An optional task cannot be switched off while care plans in use still list it: the plans
+    would then ask buddies for something the prison no longer allows."""
+    from recipients.models import CarePlan
+
+    errors = {}
+    for field, code, wanted in [
+        ("allows_outer_clothing", "outer_clothing", outer_clothing),
+        ("allows_medication_collect", "medication_collect", medication),
+    ]:
+        if wanted or not getattr(scheme, field):
+            continue
+        in_use = (
+            CarePlan.objects.filter(recipient__prison=scheme.prison_id, tasks=code)
+            .exclude(state="superseded")
+            .exclude(recipient__support_ended_on__isnull=False)
+            .count()
+        )
+        if in_use:
+            errors[field] = (
+                f"{in_use} care plan{' lists' if in_use == 1 else 's list'} this task: write new "
+                "versions without it before switching it off"
+            )
+    if errors:
+        raise ValidationError(errors)

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from governance.constants import TaskKind
 from governance.models import Scheme, Task
@@ -43,10 +44,13 @@ def check_plan_content(plan, tasks: list[Task]) -> None:
             "Enter who made the best-interests decision: when the person lacks capacity, the social "
             "care lead decides in their best interests (PSI requirement 9)"
         )
+    today = timezone.localdate()
     for field in ["agreed_with_recipient_on", "agreed_with_buddy_on", "boundaries_explained_on"]:
         value = getattr(plan, field)
-        if value and plan.starts_on and value > plan.starts_on:
-            label = plan._meta.get_field(field).verbose_name
+        label = plan._meta.get_field(field).verbose_name
+        if value and value > today:
+            errors[field] = f"{label} must be today or in the past"
+        elif value and plan.starts_on and value > plan.starts_on:
             errors[field] = f"{label} must be on or before the date the plan starts"
     if errors:
         raise ValidationError(errors)

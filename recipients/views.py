@@ -49,6 +49,12 @@ def get_recipient_for_user(user, prison, recipient_id: int) -> Recipient:
     )
 
 
+def current_plan(plans: list[CarePlan], day) -> CarePlan | None:
+    """The plan in force on a day: the latest approved version starting on or before it (an
+    approved version that starts later leaves the one before it in force until then)."""
+    return next((p for p in plans if p.la_approved_on and p.starts_on <= day), None)
+
+
 def get_plan_for_user(user, recipient, plan_id: int) -> CarePlan:
     return get_object_or_404(recipient.care_plans.all(), pk=plan_id)
 
@@ -92,9 +98,7 @@ def recipient_detail(request, prison, recipient_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
     today = timezone.localdate()
     plans = list(person.care_plans.prefetch_related("tasks"))
-    current = next(
-        (p for p in plans if p.state == PlanState.APPROVED and p.starts_on <= today), None
-    )
+    current = current_plan(plans, today)
     open_plan = next((p for p in plans if p.is_open), None)
     assignments = list(person.assignments.select_related("buddy"))
     return render(
@@ -470,12 +474,11 @@ def assignment_stop(request, prison, assignment_id):
 def _handover_context(person, prison):
     today = timezone.localdate()
     plans = list(person.care_plans.prefetch_related("tasks"))
-    approved = [p for p in plans if p.state == PlanState.APPROVED]
     return {
         "prison": prison,
         "person": person,
         "needs": list(person.needs.all()),
-        "plan": approved[0] if approved else None,
+        "plan": current_plan(plans, person.support_ended_on or today),
         "open_plan": next((p for p in plans if p.is_open), None),
         "assignments": list(person.assignments.select_related("buddy").order_by("started_on")),
         "prepared_on": today,
