@@ -20,6 +20,7 @@ from buddies.rules import fit_to_work
 from common.formatting import govuk_date
 from governance.constants import TaskKind
 from governance.models import Prison, Task
+from governance.training import TrainingContext
 
 PERIOD_WORDS = {Period.AM: "morning", Period.PM: "afternoon", Period.EVE: "evening"}
 
@@ -36,6 +37,7 @@ class SessionContext:
         int, list[tuple[dt.date, set[str]]]
     ]  # recipient: [(starts_on, task codes)], newest first
     tasks: dict[str, Task]
+    training: TrainingContext
 
     @classmethod
     def load(cls, prison: Prison, start: dt.date, end: dt.date) -> "SessionContext":
@@ -57,10 +59,12 @@ class SessionContext:
         )
         for plan in approved:
             plans[plan.recipient_id].append((plan.starts_on, {t.code for t in plan.tasks.all()}))
+        buddies = {b.pk: b for b in Buddy.objects.filter(prison=prison)}
         return cls(
             prison=prison,
             allowed_codes={t.code for t in prison.scheme.allowed_tasks()},
-            buddies={b.pk: b for b in Buddy.objects.filter(prison=prison)},
+            buddies=buddies,
+            training=TrainingContext.load(list(buddies), [prison.pk]),
             assignments=dict(assignments),
             plans=dict(plans),
             tasks={t.code: t for t in Task.objects.all()},
@@ -145,7 +149,7 @@ def check_session(
                     "assign them first, or record it as informal help"
                 )
             else:
-                for condition in fit_to_work(buddy).unmet:
+                for condition in fit_to_work(buddy, training=ctx.training, on=entry.date).unmet:
                     warnings.append(
                         f"{buddy.full_name} is not fit to work: {condition.label.lower()} is not met"
                     )

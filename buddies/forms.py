@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import (
     Size,
 )
 from django import forms
+from django.db.models import Q
 
 from buddies.constants import (
     MISSED_OUTCOMES,
@@ -291,13 +292,13 @@ class BuddyFilter(django_filters.FilterSet):
         return form
 
     def filter_fit_to_work(self, queryset, name, value):
-        from buddies.rules import fit_to_work_q
+        from buddies.rules import fit_to_work_q, untrained_buddy_ids
 
-        if value == "yes":
-            return queryset.filter(fit_to_work_q())
-        if value == "no":
-            return queryset.exclude(fit_to_work_q())
-        return queryset
+        if value not in {"yes", "no"}:
+            return queryset
+        untrained = untrained_buddy_ids(queryset)
+        fit = fit_to_work_q() & ~Q(pk__in=untrained)
+        return queryset.filter(fit) if value == "yes" else queryset.exclude(fit)
 
 
 class QuickLogForm(forms.Form):

@@ -3,9 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Q
+from django.utils import timezone
 
 from buddies.constants import TRANSITIONS, BuddyStatus, VettingOutcome
+from common.formatting import govuk_date
 
 
 @dataclass(frozen=True)
@@ -50,18 +52,32 @@ FIT_TO_WORK_CONDITIONS = [
     ),
 ]
 
-TRAINING_UNKNOWN = "Mandatory training: PeerCare does not hold training records yet"
+
+@dataclass(frozen=True)
+class TrainingCondition:
+    """Mandatory training as a fit-to-work condition; checked from training records, not a field."""
+
+    key: str = "training"
+    label: str = "Mandatory training complete"
+    psi: str = "PSI requirement 4"
+
+
+TRAINING = TrainingCondition()
+NO_MANDATORY_TRAINING = "Mandatory training: this prison has not chosen which modules are mandatory"
+UNTRAINED_DAYS_LIMIT = 28
 
 
 @dataclass
 class FitToWork:
-    """Whether a buddy may work today. `fit` is None when a condition cannot be checked yet."""
+    """Whether a buddy may work on a date. `fit` is None when a condition cannot be checked."""
 
-    checks: list[tuple[Condition, bool]] = field(default_factory=list)
+    checks: list[tuple[Condition | TrainingCondition, bool]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    modules: list = field(default_factory=list)  # governance.training.ModuleState, for the page
+    warnings: list[str] = field(default_factory=list)
 
     @property
-    def unmet(self) -> list[Condition]:
+    def unmet(self) -> list:
         return [condition for condition, met in self.checks if not met]
 
     @property
@@ -71,19 +87,47 @@ class FitToWork:
         return None if self.unknown else True
 
 
-def fit_to_work(buddy) -> FitToWork:
-    """A buddy is fit to work when active, vetted, contracted, briefed and trained (PSI 1, 4, 5, 6, 13).
+def fit_to_work(buddy, *, training=None, on: dt.date | None = None) -> FitToWork:
+    """A buddy is fit to work when active, vetted, contracted, briefed and trained in every
+    mandatory module (PSI requirements 1, 4, 5, 6 and 13). A module past its expiry still counts
+    during the prison's renewal window, with a warning. `training` is a TrainingContext loaded for
+    many buddies at once; without it this buddy's records are read."""
+    from governance.training import EXPIRED, IN_WINDOW, MISSING, TrainingContext
 
-    Training is not recorded in PeerCare yet, so it is listed as unknown and a buddy is never
-    shown as fit to work without records behind it.
-    """
-    result = FitToWork(unknown=[TRAINING_UNKNOWN])
-    result.checks = [(condition, condition.met(buddy)) for condition in FIT_TO_WORK_CONDITIONS]
+    on = on or timezone.localdate()
+    if training is None:
+        training = TrainingContext.load([buddy.pk], [buddy.prison_id])
+    result = FitToWork(
+        checks=[(condition, condition.met(buddy)) for condition in FIT_TO_WORK_CONDITIONS]
+    )
+    trained = training.trained(buddy, on)
+    if trained is None:
+        result.unknown.append(NO_MANDATORY_TRAINING)
+    else:
+        result.checks.append((TRAINING, trained))
+        result.modules = training.states(buddy, on)
+        for state in result.modules:
+            if state.status == IN_WINDOW:
+                result.warnings.append(
+                    f"{state.label} expired on {govuk_date(state.expires_on)}: book a refresher; it "
+                    "counts until the renewal window closes"
+                )
+        missing = [s.label for s in result.modules if s.status in {MISSING, EXPIRED}]
+        if (
+            missing
+            and buddy.status == BuddyStatus.ACTIVE
+            and buddy.started_on
+            and (on - buddy.started_on).days > UNTRAINED_DAYS_LIMIT
+        ):
+            result.warnings.append(
+                f"Working for {(on - buddy.started_on).days} days without mandatory training "
+                f"({', '.join(missing)}): buddies should be trained within {UNTRAINED_DAYS_LIMIT} days"
+            )
     return result
 
 
 def fit_to_work_q(prefix: str = "") -> Q:
-    """The database form of every checkable condition (training aside, as above)."""
+    """The database form of the recorded conditions; training is checked with a TrainingContext."""
     combined = Q()
     for condition in FIT_TO_WORK_CONDITIONS:
         combined &= condition.q(prefix)
@@ -124,14 +168,30 @@ def check_transition(buddy, new_status: str, *, on: dt.date | None) -> None:
         raise TransitionRefused("on", "Enter the date")
 
 
-def fit_at_session_q() -> Q:
-    """Sessions whose buddy met every dated condition on the session's day: vetting approved and
-    decided by then, compact signed and role and safeguarding explained by then. Training aside,
-    as above; status is left out because it is not dated (a buddy suspended today worked fit before)."""
+def fit_on(buddy, day: dt.date, training) -> bool:
+    """Whether a buddy met every dated condition on a past day: vetting approved and decided by
+    then, compact signed and role and safeguarding explained by then, and mandatory training that
+    counted that day. Status is left out: it is not dated, and a buddy suspended today may have
+    worked fit before."""
+    dated = [
+        buddy.vetted_on,
+        buddy.compact_signed_on,
+        buddy.benefits_explained_on,
+        buddy.safeguarding_briefed_on,
+    ]
     return (
-        Q(buddy__vetting_outcome=VettingOutcome.APPROVED)
-        & Q(buddy__vetted_on__lte=F("date"))
-        & Q(buddy__compact_signed_on__lte=F("date"))
-        & Q(buddy__benefits_explained_on__lte=F("date"))
-        & Q(buddy__safeguarding_briefed_on__lte=F("date"))
+        buddy.vetting_outcome == VettingOutcome.APPROVED
+        and all(d is not None and d <= day for d in dated)
+        and training.trained(buddy, day) is True
     )
+
+
+def untrained_buddy_ids(buddies, on: dt.date | None = None) -> set[int]:
+    """Ids of the buddies whose mandatory training does not count on a date (including those in a
+    prison that has chosen no mandatory module, whose training cannot be shown). Three queries."""
+    from governance.training import TrainingContext
+
+    on = on or timezone.localdate()
+    rows = list(buddies.only("pk", "prison_id"))
+    training = TrainingContext.load([b.pk for b in rows], {b.prison_id for b in rows})
+    return {b.pk for b in rows if training.trained(b, on) is not True}

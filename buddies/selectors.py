@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from buddies.constants import RECRUITMENT_STEPS, BuddyStatus, Outcome
 from buddies.models import Buddy, Session
-from buddies.rules import fit_at_session_q, fit_to_work_q
+from buddies.rules import fit_on, fit_to_work_q, untrained_buddy_ids
+from governance.training import TrainingContext
 
 
 def buddy_todo_counts(user) -> dict[int, dict[str, int]]:
@@ -16,11 +17,14 @@ def buddy_todo_counts(user) -> dict[int, dict[str, int]]:
 
     One aggregate query, whatever the number of prisons.
     """
+    buddies = Buddy.objects.for_user(user)
+    untrained = untrained_buddy_ids(buddies.filter(status=BuddyStatus.ACTIVE))
     rows = (
-        Buddy.objects.for_user(user)
-        .values("prison_id")
+        buddies.values("prison_id")
         .annotate(
-            not_fit=Count("pk", filter=Q(status=BuddyStatus.ACTIVE) & ~fit_to_work_q()),
+            not_fit=Count(
+                "pk", filter=Q(status=BuddyStatus.ACTIVE) & (~fit_to_work_q() | Q(pk__in=untrained))
+            ),
             recruiting=Count("pk", filter=Q(status__in=RECRUITMENT_STEPS)),
         )
         .order_by()
@@ -53,9 +57,11 @@ def buddy_pool(prison, on: dt.date | None = None) -> Pool:
     """Counts for one prison in two aggregate queries."""
     from recipients.models import Recipient
 
-    counts = Buddy.objects.filter(prison=prison).aggregate(
+    buddies = Buddy.objects.filter(prison=prison)
+    untrained = untrained_buddy_ids(buddies.filter(status=BuddyStatus.ACTIVE), on)
+    counts = buddies.aggregate(
         active=Count("pk", filter=Q(status=BuddyStatus.ACTIVE)),
-        meeting_conditions=Count("pk", filter=fit_to_work_q()),
+        meeting_conditions=Count("pk", filter=fit_to_work_q() & ~Q(pk__in=untrained)),
         offered=Count("pk", filter=Q(status=BuddyStatus.OFFERED)),
         suspended=Count("pk", filter=Q(status=BuddyStatus.SUSPENDED)),
     )
@@ -154,17 +160,21 @@ def activity_todo_counts(user, today: dt.date | None = None) -> dict[int, dict[s
     def add(prison_id, key, n):
         counts.setdefault(prison_id, {})[key] = counts.get(prison_id, {}).get(key, 0) + n
 
-    unfit = (
+    # Sessions given by a buddy who was not fit to work on the day: counted per buddy and day,
+    # each day judged on the records as they stood then, training included.
+    worked = list(
         sessions.filter(
             buddy__isnull=False, date__gte=today - dt.timedelta(days=27), date__lte=today
         )
-        .exclude(fit_at_session_q())
-        .values("prison_id")
+        .values("prison_id", "buddy_id", "date")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in unfit:
-        add(row["prison_id"], "sessions_by_unfit", row["n"])
+    workers = Buddy.objects.in_bulk({row["buddy_id"] for row in worked})
+    training = TrainingContext.load(list(workers), {row["prison_id"] for row in worked})
+    for row in worked:
+        if not fit_on(workers[row["buddy_id"]], row["date"], training):
+            add(row["prison_id"], "sessions_by_unfit", row["n"])
     missed = (
         sessions.exclude(outcome=Outcome.DELIVERED)
         .filter(date__range=(last_monday, last_monday + dt.timedelta(days=6)))

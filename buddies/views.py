@@ -23,6 +23,7 @@ from buddies.week import FIRST_YEAR, LAST_YEAR
 from common.filters import selected_filters
 from common.forms import add_service_errors
 from common.history import history_entries
+from governance.training import TrainingContext
 
 
 def get_buddy_for_user(user, prison, buddy_id: int) -> Buddy:
@@ -41,7 +42,9 @@ def buddy_list(request, prison):
         .prefetch_related("other_peer_roles")
     )
     filters = BuddyFilter(request.GET, queryset=buddies)
-    rows = [(buddy, fit_to_work(buddy)) for buddy in filters.qs]
+    shown = list(filters.qs)
+    training = TrainingContext.load([b.pk for b in shown], [prison.pk])
+    rows = [(buddy, fit_to_work(buddy, training=training)) for buddy in shown]
     return render(
         request,
         "buddies/buddy_list.html",

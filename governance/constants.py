@@ -162,3 +162,44 @@ INCIDENT_CATEGORIES = [
 DEFAULT_MANDATORY_MODULES = [
     code for code, _label, _aud, mandatory in TRAINING_MODULES if mandatory
 ]
+
+
+class Organisation(models.TextChoices):
+    PRISON = "prison", "Prison"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    EXTERNAL_ORGANISATION = "external_organisation", "External organisation"
+    HEALTHCARE = "healthcare", "Healthcare"
+    PRIVATE_PROVIDER = "private_provider", "Private care provider"
+
+
+class StaffActivity(models.TextChoices):
+    SET_UP = "set_up", "Setting up the scheme"
+    RUNNING = "running", "Running the scheme"
+    TRAINING_BUDDIES = "training_buddies", "Training buddies"
+    SUPERVISION = "supervision", "Supervising buddies"
+    LIAISON = "liaison", "Liaison"
+
+
+class TrainingProvider(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    EXTERNAL_ORGANISATION = "external_organisation", "External organisation"
+    PRISON = "prison", "Prison"
+    HEALTHCARE = "healthcare", "Healthcare"
+
+
+class SupervisionKind(models.TextChoices):
+    GROUP = "group", "Group"
+    ONE_TO_ONE = "one_to_one", "One-to-one"
+    AD_HOC = "ad_hoc", "Ad hoc check-in"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    INVESTIGATING = "investigating", "Investigating"
+    CLOSED = "closed", "Closed"

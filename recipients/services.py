@@ -316,6 +316,8 @@ def assignment_warnings(buddy: Buddy) -> list[str]:
         )
     for unknown in fit.unknown:
         warnings.append(f"{buddy.full_name}: {unknown[0].lower()}{unknown[1:]}")
+    for warning in fit.warnings:
+        warnings.append(f"{buddy.full_name}: {warning[0].lower()}{warning[1:]}")
     clients = Assignment.objects.open_on().filter(buddy=buddy).count()
     limit = buddy.prison.scheme.max_clients_per_buddy
     if clients > limit:

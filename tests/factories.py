@@ -6,8 +6,13 @@ from accounts.constants import Role
 from accounts.models import User
 from buddies.constants import BuddyStatus
 from buddies.models import Buddy
-from governance.constants import Leadership, PrisonCategory, SchemeFormality
-from governance.models import LocalAuthority, Prison, Scheme
+from governance.constants import (
+    DEFAULT_MANDATORY_MODULES,
+    Leadership,
+    PrisonCategory,
+    SchemeFormality,
+)
+from governance.models import LocalAuthority, Prison, Scheme, TrainingRecord
 from recipients.models import Assignment, CarePlan, Recipient
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -37,11 +42,34 @@ class PrisonFactory(factory.django.DjangoModelFactory):
 class SchemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Scheme
+        skip_postgeneration_save = True
 
     prison = factory.SubFactory(PrisonFactory, scheme=None)
     name = "Buddies"
     formality = SchemeFormality.FORMAL
     leadership = Leadership.PRISON
+
+    @factory.post_generation
+    def mandatory_modules(self, create, extracted, **kwargs):
+        """The data standard's default set, unless a list of codes is given."""
+        if create:
+            self.mandatory_modules.set(
+                DEFAULT_MANDATORY_MODULES if extracted is None else extracted
+            )
+
+
+def train(buddy, *, on=datetime.date(2026, 1, 7), modules=None, expires_on=None):
+    """Record each mandatory module (by default) as completed by a buddy on a date."""
+    for code in modules or DEFAULT_MANDATORY_MODULES:
+        TrainingRecord.objects.create(
+            prison=buddy.prison,
+            buddy=buddy,
+            module_id=code,
+            provider="local_authority",
+            completed_on=on,
+            expires_on=expires_on,
+        )
+    return buddy
 
 
 class UserFactory(factory.django.DjangoModelFactory):

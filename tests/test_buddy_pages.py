@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buddies.models import Buddy, PayRate
-from tests.factories import BuddyFactory
+from tests.factories import BuddyFactory, train
 
 # Dates in the future are a month ahead, so a run that passes midnight still sees them as future.
 TODAY = timezone.localdate()
@@ -361,7 +361,7 @@ def test_the_pay_range_is_the_prisons_own(client, lead, home_prison):
 
 @pytest.fixture
 def team(home_prison):
-    """Adams fit (training aside), Brown active without a compact, Cole applying, Dunn suspended."""
+    """Adams fit to work, Brown active without a compact or training, Cole applying, Dunn suspended."""
     ready = {
         "vetting_outcome": "approved",
         "vetted_on": dt.date(2026, 1, 6),
@@ -370,7 +370,7 @@ def team(home_prison):
         "safeguarding_briefed_on": dt.date(2026, 1, 7),
         "started_on": dt.date(2026, 1, 8),
     }
-    adams = BuddyFactory(prison=home_prison, family_name="Adams", status="active", **ready)
+    adams = train(BuddyFactory(prison=home_prison, family_name="Adams", status="active", **ready))
     brown = BuddyFactory(
         prison=home_prison,
         family_name="Brown",
@@ -417,7 +417,9 @@ def test_the_list_names_each_unmet_condition(client, lead, team):
     client.force_login(lead)
     page = page_of(client.get(url("buddy-list") + "?status=active"))
     assert page.count("Compact signed") == 1  # Brown only
-    assert "Not fit to work" in page and "Training not checked" in page
+    assert page.count("Mandatory training complete") == 1  # Brown only: Adams is trained
+    assert page.count('govuk-tag--green">Fit to work<') == 1
+    assert page.count('govuk-tag--red">Not fit to work<') == 1
 
 
 def test_the_list_is_sorted_on_request(client, lead, team):

@@ -3,7 +3,7 @@ import datetime as dt
 from django.urls import reverse
 
 from buddies.selectors import buddy_pool
-from tests.factories import BuddyFactory, RecipientFactory
+from tests.factories import BuddyFactory, RecipientFactory, train
 
 READY = {
     "vetting_outcome": "approved",
@@ -17,7 +17,7 @@ READY = {
 
 def make_scheme(prison, *, ready, unready, offered, supported, ended):
     for _ in range(ready):
-        BuddyFactory(prison=prison, status="active", **READY)
+        train(BuddyFactory(prison=prison, status="active", **READY))
     for _ in range(unready):
         BuddyFactory(prison=prison, status="active")
     for _ in range(offered):
@@ -62,5 +62,5 @@ def test_the_prison_page_warns_when_short_and_inspectors_see_the_counts(
     page = client.get(reverse("prison-detail", args=["HMX"])).content.decode()
     assert (
         "Not enough buddies fit to work: 6 people supported need 2 (one for every 3), "
-        "and 1 meet every condition PeerCare can check."
+        "and 1 meet every condition."
     ) in " ".join(page.split())

@@ -7,7 +7,7 @@ from buddies.constants import BuddyStatus, VettingOutcome
 from buddies.models import Buddy
 from buddies.rules import TransitionRefused, check_transition, fit_to_work, fit_to_work_q
 from buddies.services import buddy_change_status
-from tests.factories import BuddyFactory
+from tests.factories import BuddyFactory, train
 
 DAY = dt.date(2026, 3, 2)
 
@@ -26,11 +26,23 @@ def ready_buddy(**overrides) -> Buddy:
     return BuddyFactory.build(**{**fields, **overrides})
 
 
-def test_a_buddy_meeting_every_checkable_condition_is_not_shown_fit_without_training_records():
-    result = fit_to_work(ready_buddy())
-    assert result.unmet == []
-    assert result.fit is None  # training cannot be checked yet, so never "fit"
-    assert result.unknown == ["Mandatory training: PeerCare does not hold training records yet"]
+def test_a_buddy_meeting_every_condition_with_training_on_record_is_fit(home_prison):
+    buddy = ready_buddy(prison=home_prison, prison_number="A0001AA")
+    buddy.save()
+    train(buddy, on=dt.date(2026, 1, 7))
+    result = fit_to_work(buddy, on=dt.date(2026, 3, 2))
+    assert (result.fit, result.unmet, result.unknown, result.warnings) == (True, [], [], [])
+
+
+def test_a_prison_without_mandatory_modules_cannot_show_anyone_fit(home_prison):
+    home_prison.scheme.mandatory_modules.set([])
+    buddy = ready_buddy(prison=home_prison, prison_number="A0001AA")
+    buddy.save()
+    result = fit_to_work(buddy, on=dt.date(2026, 3, 2))
+    assert result.fit is None
+    assert result.unknown == [
+        "Mandatory training: this prison has not chosen which modules are mandatory"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -46,8 +58,11 @@ def test_a_buddy_meeting_every_checkable_condition_is_not_shown_fit_without_trai
         ),
     ],
 )
-def test_each_unmet_condition_is_named(overrides, unmet):
-    result = fit_to_work(ready_buddy(**overrides))
+def test_each_unmet_condition_is_named(home_prison, overrides, unmet):
+    buddy = ready_buddy(prison=home_prison, prison_number="A0001AA", **overrides)
+    buddy.save()
+    train(buddy, on=dt.date(2026, 1, 7))
+    result = fit_to_work(buddy, on=DAY)
     assert [condition.label for condition in result.unmet] == unmet
     assert result.fit is False
 
@@ -136,3 +151,83 @@ def test_leaving_needs_a_reason_and_a_date_not_before_the_start(home_prison):
     assert error.value.message_dict == {"on": ["The end date must be on or after the start date"]}
     buddy.refresh_from_db()
     assert (buddy.status, buddy.ended_on) == ("active", None)
+
+
+# --- mandatory training ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def trained_buddy(home_prison):
+    buddy = ready_buddy(prison=home_prison, prison_number="A0001AA")
+    buddy.save()
+    return buddy
+
+
+def test_a_missing_module_makes_a_buddy_unfit_and_is_named(trained_buddy):
+    train(
+        trained_buddy,
+        on=dt.date(2026, 1, 7),
+        modules=["care_act", "role_and_boundaries", "safeguarding", "raising_concerns"],
+    )
+    result = fit_to_work(trained_buddy, on=DAY)
+    assert [c.label for c in result.unmet] == ["Mandatory training complete"]
+    missing = [(m.label, m.status) for m in result.modules if m.status != "valid"]
+    assert missing == [("Confidentiality", "missing")]
+
+
+def test_an_expired_module_counts_during_the_renewal_window_with_a_warning(
+    trained_buddy, home_prison
+):
+    # Safeguarding expired on 20 February; the window is 30 days, so it counts until 22 March.
+    train(
+        trained_buddy,
+        on=dt.date(2026, 1, 7),
+        modules=["care_act", "role_and_boundaries", "raising_concerns", "confidentiality"],
+    )
+    train(
+        trained_buddy,
+        on=dt.date(2025, 2, 20),
+        modules=["safeguarding"],
+        expires_on=dt.date(2026, 2, 20),
+    )
+    inside = fit_to_work(trained_buddy, on=dt.date(2026, 3, 22))
+    assert inside.fit is True
+    assert inside.warnings == [
+        "Safeguarding expired on 20 February 2026: book a refresher; "
+        "it counts until the renewal window closes"
+    ]
+    after = fit_to_work(trained_buddy, on=dt.date(2026, 3, 23))
+    assert after.fit is False
+    assert [(m.label, m.status) for m in after.modules if m.status != "valid"] == [
+        ("Safeguarding", "expired")
+    ]
+    home_prison.scheme.training_renewal_window_days = 0
+    home_prison.scheme.save()
+    assert fit_to_work(trained_buddy, on=dt.date(2026, 2, 21)).fit is False
+
+
+def test_a_refresher_replaces_the_expired_module(trained_buddy):
+    train(trained_buddy, on=dt.date(2025, 1, 7), expires_on=dt.date(2026, 1, 7))
+    train(trained_buddy, on=dt.date(2026, 1, 6), expires_on=dt.date(2027, 1, 6))
+    assert fit_to_work(trained_buddy, on=dt.date(2026, 6, 1)).fit is True
+
+
+def test_training_after_the_day_does_not_count_for_that_day(trained_buddy):
+    train(trained_buddy, on=dt.date(2026, 3, 10))
+    assert fit_to_work(trained_buddy, on=dt.date(2026, 3, 9)).fit is False
+    assert fit_to_work(trained_buddy, on=dt.date(2026, 3, 10)).fit is True
+
+
+def test_working_more_than_28_days_untrained_is_flagged(trained_buddy):
+    # Started 2 March 2026: on 30 March that is 28 days (not flagged), on 31 March 29 days.
+    assert not [
+        w
+        for w in fit_to_work(trained_buddy, on=dt.date(2026, 3, 30)).warnings
+        if "days without" in w
+    ]
+    warnings = fit_to_work(trained_buddy, on=dt.date(2026, 3, 31)).warnings
+    assert warnings == [
+        "Working for 29 days without mandatory training (Care Act, The role and its boundaries, "
+        "Safeguarding, What to do if issues arise, Confidentiality): "
+        "buddies should be trained within 28 days"
+    ]

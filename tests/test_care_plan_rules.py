@@ -23,7 +23,13 @@ from recipients.services import (
     care_plan_submit,
     recipient_end_support,
 )
-from tests.factories import AssignmentFactory, BuddyFactory, CarePlanFactory, RecipientFactory
+from tests.factories import (
+    AssignmentFactory,
+    BuddyFactory,
+    CarePlanFactory,
+    RecipientFactory,
+    train,
+)
 
 START = dt.date(2026, 2, 2)
 REVIEW = dt.date(2026, 8, 3)
@@ -607,10 +613,7 @@ def active_buddy(prison, **overrides):
         "safeguarding_briefed_on": dt.date(2026, 1, 7),
         "started_on": dt.date(2026, 1, 8),
     }
-    return BuddyFactory(prison=prison, **{**fields, **overrides})
-
-
-TRAINING_LINE = "Sam Okafor: mandatory training: PeerCare does not hold training records yet"
+    return train(BuddyFactory(prison=prison, **{**fields, **overrides}))
 
 
 def test_an_assignment_needs_the_no_relationship_confirmation(home_prison, person):
@@ -661,7 +664,7 @@ def test_a_buddy_from_another_prison_cannot_be_assigned(other_prison, person):
     assert Assignment.objects.count() == 0
 
 
-def test_a_fit_buddy_is_assigned_with_only_the_training_warning(home_prison, person):
+def test_a_fit_buddy_is_assigned_without_warnings(home_prison, person):
     buddy = active_buddy(home_prison)
     assignment, warnings = assignment_create(
         buddy=buddy, recipient=person, started_on=ON, no_personal_relationship_confirmed=True
@@ -674,7 +677,7 @@ def test_a_fit_buddy_is_assigned_with_only_the_training_warning(home_prison, per
         ON,
     )
     assert stored.no_personal_relationship_confirmed is True
-    assert warnings == [TRAINING_LINE]
+    assert warnings == []
 
 
 def test_each_unmet_fit_to_work_condition_comes_back_as_a_warning(home_prison, person):
@@ -686,7 +689,6 @@ def test_each_unmet_fit_to_work_condition_comes_back_as_a_warning(home_prison, p
         "Sam Okafor is not fit to work: compact signed is not met",
         "Sam Okafor is not fit to work: safeguarding policy and how to raise a concern explained "
         "is not met",
-        TRAINING_LINE,
     ]
     assert Assignment.objects.count() == 1
 
@@ -708,17 +710,14 @@ def test_a_seventh_person_gives_a_workload_warning(home_prison):
         started_on=ON,
         no_personal_relationship_confirmed=True,
     )
-    assert warnings == [TRAINING_LINE]
+    assert warnings == []
     _seventh, warnings = assignment_create(
         buddy=buddy,
         recipient=RecipientFactory(prison=home_prison),
         started_on=ON,
         no_personal_relationship_confirmed=True,
     )
-    assert warnings == [
-        TRAINING_LINE,
-        "Sam Okafor now supports 7 people, more than 6: check their workload",
-    ]
+    assert warnings == ["Sam Okafor now supports 7 people, more than 6: check their workload"]
 
 
 def test_ending_support_ends_only_the_open_assignments(home_prison, person):

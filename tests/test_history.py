@@ -6,7 +6,9 @@ from tests.factories import SchemeFactory, UserFactory
 
 
 def test_history_lists_creation_then_each_change_newest_first(db):
-    scheme = SchemeFactory(name="Buddies", formality="formal", leadership="prison")
+    scheme = SchemeFactory(
+        name="Buddies", formality="formal", leadership="prison", mandatory_modules=[]
+    )
     scheme = Scheme.objects.get(pk=scheme.pk)
     scheme.name = "Carers"
     scheme.started_on = dt.date(2024, 4, 1)
@@ -33,7 +35,7 @@ def test_history_lists_creation_then_each_change_newest_first(db):
 
 def test_history_names_the_person_who_made_the_change(db):
     user = UserFactory(first_name="Alex", last_name="Morgan")
-    scheme = SchemeFactory()
+    scheme = SchemeFactory(mandatory_modules=[])
     scheme._history_user = user
     scheme.name = "Orderlies"
     scheme.save()
@@ -41,6 +43,6 @@ def test_history_names_the_person_who_made_the_change(db):
 
 
 def test_saving_without_a_change_adds_no_entry(db):
-    scheme = SchemeFactory()
+    scheme = SchemeFactory(mandatory_modules=[])
     scheme.save()
     assert [e.action for e in history_entries(scheme)] == ["Created"]

@@ -13,7 +13,7 @@ from buddies.selectors import activity_todo_counts
 from governance.models import Task
 from governance.services import scheme_update
 from recipients.services import care_plan_save
-from tests.factories import BuddyFactory, CarePlanFactory, RecipientFactory
+from tests.factories import BuddyFactory, CarePlanFactory, RecipientFactory, train
 
 
 def test_an_approved_version_starting_later_leaves_the_earlier_one_in_force(
@@ -133,6 +133,7 @@ def test_sessions_are_judged_fit_on_their_own_day(home_prison, lead):
     buddy = BuddyFactory(
         prison=home_prison, status="suspended", started_on=dt.date(2026, 1, 8), **fit_dates
     )
+    train(buddy, on=dt.date(2026, 1, 7))
     person = RecipientFactory(prison=home_prison)
     for day in (3, 9):
         Session.objects.create(

@@ -6,7 +6,7 @@ import pytest
 
 from buddies.models import Session
 from buddies.selectors import activity_todo_counts, buddy_workload, missed_by_week
-from tests.factories import AssignmentFactory, BuddyFactory, RecipientFactory
+from tests.factories import AssignmentFactory, BuddyFactory, RecipientFactory, train
 
 TODAY = dt.date(2026, 3, 11)  # a Wednesday; this week starts 9 March, last week 2 March
 
@@ -96,15 +96,17 @@ def test_the_home_page_counts_come_from_the_records(home_prison, ann, lead):
     session(ann, person, dt.date(2026, 3, 4), outcome="missed_regime_lockdown")
     session(ann, person, dt.date(2026, 2, 10))  # more than 4 weeks before 11 March: not counted
     session(ann, person, dt.date(2026, 3, 10))
-    ready = BuddyFactory(
-        prison=home_prison,
-        status="active",
-        vetting_outcome="approved",
-        vetted_on=dt.date(2026, 1, 6),
-        compact_signed_on=dt.date(2026, 1, 7),
-        benefits_explained_on=dt.date(2026, 1, 7),
-        safeguarding_briefed_on=dt.date(2026, 1, 7),
-        started_on=dt.date(2026, 1, 8),
+    ready = train(
+        BuddyFactory(
+            prison=home_prison,
+            status="active",
+            vetting_outcome="approved",
+            vetted_on=dt.date(2026, 1, 6),
+            compact_signed_on=dt.date(2026, 1, 7),
+            benefits_explained_on=dt.date(2026, 1, 7),
+            safeguarding_briefed_on=dt.date(2026, 1, 7),
+            started_on=dt.date(2026, 1, 8),
+        )
     )
     # The fit buddy works 29 hours last week: over the 28-hour limit.
     session(ready, person, dt.date(2026, 3, 2), minutes=600)
