@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from common.fields import GovukDateField
-from governance.constants import Leadership, SchemeFormality
+from governance.constants import (
+    Leadership,
+    Organisation,
+    SchemeFormality,
+    StaffActivity,
+    SupervisionKind,
+    TrainingProvider,
+)
 from governance.models import Task, TrainingModule
 
 
@@ -137,3 +144,220 @@ class TaskChoiceField(forms.ModelMultipleChoiceField):
                 f"{', '.join(sorted(unknown))} is not a task on the national list"
             )
         return tasks
+
+
+def _date(
+    subject: str, label: str, *, required: bool = False, help_text: str = "For example, 27 3 2026"
+):
+    return GovukDateField(
+        subject=subject,
+        label=label,
+        required=required,
+        require_all_fields=False,
+        help_text=help_text,
+    )
+
+
+def _layout(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button("submit", button))
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    return helper
+
+
+def _people_field(label: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label, queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class TrainingGroupForm(forms.Form):
+    module = forms.ModelChoiceField(
+        label="Which module?",
+        queryset=TrainingModule.objects.all(),
+        empty_label="Choose a module",
+        error_messages={
+            "required": "Choose the module",
+            "invalid_choice": "Choose a module from the list",
+        },
+    )
+    provider = forms.ChoiceField(
+        label="Who delivered it?",
+        choices=TrainingProvider.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who delivered the training"},
+    )
+    completed_on = _date("the date it was completed", "When was it completed?", required=True)
+    hours = forms.DecimalField(
+        label="How many hours?",
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the hours as a number, like 2.5",
+            "min_value": "Enter 0 hours or more",
+        },
+    )
+    expires_on = _date(
+        "the expiry date", "When does it expire?", help_text="Leave blank if it does not expire"
+    )
+    buddies = _people_field("Buddies who completed it")
+    staff = _people_field("Staff who completed it")
+
+    def __init__(self, *args, buddies, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buddies"].queryset = buddies
+        self.fields["buddies"].label_from_instance = lambda b: f"{b.full_name} ({b.prison_number})"
+        self.fields["staff"].queryset = staff
+        self.helper = _layout(
+            Field.select("module"),
+            Field.radios("provider", small=True),
+            Field("completed_on"),
+            Field.text("hours", field_width=3),
+            Field("expires_on"),
+            Field.checkboxes("buddies", small=True),
+            Field.checkboxes("staff", small=True),
+            button="Record training",
+        )
+
+
+class StaffForm(forms.Form):
+    staff_ref = forms.CharField(
+        label="Staff reference",
+        max_length=40,
+        help_text="The prison's own identifier, like OFF-12",
+        error_messages={"required": "Enter the staff reference"},
+    )
+    name = forms.CharField(
+        label="Name", max_length=120, error_messages={"required": "Enter their name"}
+    )
+    role = forms.CharField(
+        label="Role",
+        max_length=120,
+        help_text="For example, equalities officer",
+        error_messages={"required": "Enter their role"},
+    )
+    organisation = forms.ChoiceField(
+        label="Organisation",
+        choices=Organisation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their organisation"},
+    )
+    band = forms.IntegerField(
+        label="Salary band",
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text="Leave blank if not known: their time is then not costed",
+        error_messages={
+            "invalid": "Enter the band as a number, like 3",
+            "min_value": "Enter a band from 1 to 20",
+            "max_value": "Enter a band from 1 to 20",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _layout(
+            Field.text("staff_ref", field_width=10),
+            Field.text("name", field_width=20),
+            Field.text("role", field_width=20),
+            Field.radios("organisation", small=True),
+            Field.text("band", field_width=2),
+            button="Add member of staff",
+        )
+
+
+class StaffTimeForm(forms.Form):
+    week_starting = _date("the Monday the week starts", "Week starting (a Monday)", required=True)
+    activity = forms.ChoiceField(
+        label="What was the time spent on?",
+        choices=StaffActivity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the time was spent on"},
+    )
+    hours = forms.DecimalField(
+        label="Hours",
+        min_value=0,
+        max_value=168,
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the hours",
+            "invalid": "Enter the hours as a number, like 2.5",
+            "min_value": "Enter 0 hours or more",
+            "max_value": "Enter 168 hours or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _layout(
+            Field("week_starting"),
+            Field.radios("activity", small=True),
+            Field.text("hours", field_width=3),
+            button="Record time",
+        )
+
+
+class SupervisionForm(forms.Form):
+    reference = forms.CharField(
+        label="Reference",
+        max_length=40,
+        help_text="The prison's own reference, like SUP-2026-014",
+        error_messages={"required": "Enter a reference"},
+    )
+    date = _date("the date of the supervision", "Date", required=True)
+    kind = forms.ChoiceField(
+        label="What kind of supervision?",
+        choices=SupervisionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of supervision"},
+    )
+    supervisor = forms.ModelChoiceField(
+        label="Supervisor",
+        queryset=None,
+        required=False,
+        empty_label="Not on the staff list",
+    )
+    supervisor_name = forms.CharField(
+        label="Supervisor's name, if not on the staff list", max_length=120, required=False
+    )
+    buddies = _people_field("Buddies supervised")
+    minutes = forms.IntegerField(
+        label="Minutes",
+        required=False,
+        min_value=1,
+        max_value=600,
+        error_messages={
+            "invalid": "Enter the minutes as a whole number",
+            "min_value": "Enter 1 minute or more",
+            "max_value": "Enter 600 minutes or fewer",
+        },
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was discussed and any actions. Do not record clinical details.",
+    )
+
+    def __init__(self, *args, buddies, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buddies"].queryset = buddies
+        self.fields["buddies"].label_from_instance = lambda b: f"{b.full_name} ({b.prison_number})"
+        self.fields["supervisor"].queryset = staff
+        self.helper = _layout(
+            Field.text("reference", field_width=10),
+            Field("date"),
+            Field.radios("kind", small=True),
+            Field.select("supervisor"),
+            Field.text("supervisor_name", field_width=20),
+            Field.checkboxes("buddies", small=True),
+            Field.text("minutes", field_width=3),
+            Field.textarea("notes", max_characters=2000),
+            button="Record supervision",
+        )

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from governance.constants import DEFAULT_MANDATORY_MODULES
 from governance.models import LocalAuthority, Prison, Scheme, TrainingModule
@@ -107,3 +108,102 @@ def _check_optional_tasks_unused(scheme: Scheme, *, outer_clothing: bool, medica
             )
     if errors:
         raise ValidationError(errors)
+
+
+def _clean_with(instance, duplicate_field: str | None = None) -> None:
+    """full_clean(), with a unique-together message moved next to the field it is about."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+        if duplicate_field and "__all__" in errors:
+            errors.setdefault(duplicate_field, []).extend(errors.pop("__all__"))
+        raise ValidationError(errors) from None
+
+
+@transaction.atomic
+def training_record_group(
+    *,
+    prison: Prison,
+    module,
+    provider: str,
+    completed_on: dt.date,
+    hours: Decimal | None,
+    expires_on: dt.date | None,
+    buddies: Iterable = (),
+    staff: Iterable = (),
+) -> int:
+    """Record one module completed by several people on one day (a training session). All or none."""
+    from governance.models import TrainingRecord
+
+    people = [("buddy", b) for b in buddies] + [("staff", s) for s in staff]
+    if not people:
+        raise ValidationError({"buddies": "Choose who completed the training"})
+    for kind, person in people:
+        if person.prison_id != prison.pk:
+            raise ValidationError({"buddies": "Choose people from this prison"})
+        record = TrainingRecord(
+            prison=prison,
+            module=module,
+            provider=provider,
+            completed_on=completed_on,
+            hours=hours,
+            expires_on=expires_on,
+            **{kind: person},
+        )
+        try:
+            _clean_with(record)
+        except ValidationError as error:
+            if "__all__" in error.message_dict:
+                raise ValidationError(
+                    {"completed_on": f"{person} already has this module recorded on that date"}
+                ) from None
+            raise
+        record.save()
+    return len(people)
+
+
+@transaction.atomic
+def staff_create(*, prison: Prison, **fields):
+    from governance.models import StaffMember
+
+    member = StaffMember(prison=prison, **fields)
+    _clean_with(member, duplicate_field="staff_ref")
+    member.save()
+    return member
+
+
+@transaction.atomic
+def staff_time_record(*, staff, week_starting: dt.date, activity: str, hours: Decimal):
+    """Hours on the scheme in a week; a second entry for the same week and activity replaces it."""
+    from governance.models import StaffTime
+
+    entry = StaffTime.objects.filter(
+        staff=staff, week_starting=week_starting, activity=activity
+    ).first()
+    entry = entry or StaffTime(staff=staff, week_starting=week_starting, activity=activity)
+    entry.hours = hours
+    _clean_with(entry)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def supervision_record(*, prison: Prison, buddies: Iterable, **fields):
+    """A supervision session for one or more of the prison's buddies (PSI requirement 4)."""
+    from governance.models import Supervision
+
+    buddies = list(buddies)
+    if not buddies:
+        raise ValidationError({"buddies": "Choose the buddies who were supervised"})
+    if any(b.prison_id != prison.pk for b in buddies):
+        raise ValidationError({"buddies": "Choose buddies from this prison"})
+    if fields.get("supervisor") is None and not fields.get("supervisor_name", "").strip():
+        raise ValidationError({"supervisor": "Choose the supervisor, or enter their name"})
+    if fields.get("date") and fields["date"] > timezone.localdate():
+        raise ValidationError({"date": "The date must be today or in the past"})
+    session = Supervision(prison=prison, **fields)
+    _clean_with(session, duplicate_field="reference")
+    session.save()
+    session.buddies.set(buddies)
+    return session

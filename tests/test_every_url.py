@@ -18,6 +18,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.constants import Role
+from governance.models import StaffMember
 from tests.factories import (
     AssignmentFactory,
     BuddyFactory,
@@ -36,6 +37,7 @@ SAMPLES = {
     "plan_id": lambda world: world["plan"].pk,
     "assignment_id": lambda world: world["assignment"].pk,
     "week": lambda world: "2026-W03",  # also the .pdf of the same week
+    "staff_id": lambda world: world["staff"].pk,
 }
 
 
@@ -107,7 +109,15 @@ def worlds(home_prison, other_prison, lead):
         plan = CarePlanFactory(recipient=recipient, state="submitted")
         assignment = AssignmentFactory(buddy=buddy, recipient=recipient)
         markers += [editor.get_full_name(), number, f"Secret{key}", person_number, f"Hidden{key}"]
+        staff = StaffMember.objects.create(
+            prison=prison,
+            staff_ref=f"S-{key}",
+            name=f"Officer Hidden{key}",
+            role="Officer",
+            organisation="prison",
+        )
         worlds[key] = {
+            "staff": staff,
             "prison": prison,
             "buddy": buddy,
             "recipient": recipient,
