@@ -110,3 +110,26 @@ def test_seed_demo_has_twelve_weeks_of_sessions_with_missed_informal_and_unpaid(
     assert Session.objects.filter(informal=True).count() == 3
     assert Session.objects.filter(outcome="yes", paid=False, informal=False).exists()  # Sunday work
     assert not Session.objects.filter(date__gt=today).exists()
+
+
+def test_seed_demo_has_training_gaps_overdue_supervision_and_incidents(db):
+    from django.utils import timezone
+
+    from buddies.models import Buddy
+    from buddies.rules import untrained_buddy_ids
+    from governance.models import Incident, Supervision
+
+    call_command("seed_demo")
+    active = Buddy.objects.filter(status="active")
+    untrained = untrained_buddy_ids(active)
+    assert Buddy.objects.filter(pk__in=untrained, prison__code="NGT").count() == 3  # the gaps
+    assert not Buddy.objects.filter(pk__in=untrained, prison__code="WFL").exists()
+    assert (
+        Buddy.objects.filter(pk__in=untrained, prison__code="EMR").count()
+        == active.filter(prison__code="EMR").count()
+    )
+    assert Supervision.objects.filter(prison__code="EMR", kind="ad_hoc").count() == 1
+    latest = Supervision.objects.filter(prison__code="NGT").latest("date").date
+    assert (timezone.localdate() - latest).days == 15
+    categories = set(Incident.objects.values_list("category_id", flat=True))
+    assert {"boundary_crossed", "safeguarding_concern", "buddy_burden", "fall"} <= categories

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from buddies.demo import demo_seed_buddies
 from buddies.demo_activity import demo_seed_sessions
 from governance.demo import DEMO_PASSWORD, USERS, demo_seed
+from governance.demo_governance import demo_seed_governance
 from recipients.demo import demo_seed_recipients
 
 
@@ -23,7 +24,11 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds data: demo data not loaded.")
         else:
             created = (
-                demo_seed() + demo_seed_buddies() + demo_seed_recipients() + demo_seed_sessions()
+                demo_seed()
+                + demo_seed_buddies()
+                + demo_seed_recipients()
+                + demo_seed_sessions()
+                + demo_seed_governance()
             )
             self.stdout.write(
                 f"Demo data: created {len(created)} records."
