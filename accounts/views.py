@@ -6,6 +6,7 @@ from accounts.forms import SignInForm
 from buddies.constants import Outcome
 from buddies.selectors import activity_todo_counts, buddy_todo_counts
 from governance.models import Prison
+from governance.selectors import governance_todo_counts
 from recipients.selectors import recipient_todo_counts
 
 
@@ -24,7 +25,12 @@ def home(request):
     prisons = list(
         Prison.objects.for_user(user).select_related("scheme", "local_authority").order_by("name")
     )
-    sources = [buddy_todo_counts(user), recipient_todo_counts(user), activity_todo_counts(user)]
+    sources = [
+        buddy_todo_counts(user),
+        recipient_todo_counts(user),
+        activity_todo_counts(user),
+        governance_todo_counts(user),
+    ]
     todo = []
     for prison in prisons:
         if not any(prison.pk in counts for counts in sources):

@@ -117,8 +117,18 @@ def test_lead_home_counts_buddies_not_fit_to_work_and_in_recruitment(client, lea
         BuddyFactory(prison=home_prison, status=status)
     client.force_login(lead)
     response = client.get(reverse("home"))
+    # The two active buddies were never supervised and started on 5 January: overdue.
     assert response.context["todo"] == [
-        (home_prison, {"not_fit": 2, "recruiting": 2, "missed_reasons": []})
+        (
+            home_prison,
+            {
+                "not_fit": 2,
+                "recruiting": 2,
+                "supervision_overdue": 2,
+                "training_expiring": 0,
+                "missed_reasons": [],
+            },
+        )
     ]
     assert "?status=active&amp;fit_to_work=no" in response.content.decode()
 
@@ -134,5 +144,5 @@ def test_home_counts_take_one_query_whatever_the_number_of_prisons(
     client.get(reverse("home"))  # warm the session and user look-ups
     # A fixed 18: the session, the user and the prisons, then a few per kind of count (training
     # records and mandatory modules are loaded once for all the buddies counted), and navigation.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(22):
         client.get(reverse("home"))
