@@ -5,6 +5,7 @@ from accounts import policy
 from accounts.forms import SignInForm
 from buddies.constants import Outcome
 from buddies.selectors import activity_todo_counts, buddy_todo_counts
+from governance.incident_selectors import incident_todo_counts
 from governance.models import Prison
 from governance.selectors import governance_todo_counts
 from recipients.selectors import recipient_todo_counts
@@ -30,6 +31,7 @@ def home(request):
         recipient_todo_counts(user),
         activity_todo_counts(user),
         governance_todo_counts(user),
+        incident_todo_counts(user),
     ]
     todo = []
     for prison in prisons:

@@ -135,7 +135,9 @@ def demo_seed_buddies() -> list[str]:
                     "benefits_explained_on",
                     "safeguarding_briefed_on",
                 ]:
-                    if not field.startswith(missing or "-"):
+                    # Westfell keeps every step on record; the others have gaps to show.
+                    gap = missing if prison.code != "WFL" else ""
+                    if not field.startswith(gap or "-"):
                         setattr(buddy, field, applied + dt.timedelta(days=9))
             if status == "left":
                 buddy.ended_on = today - dt.timedelta(days=20)

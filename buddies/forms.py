@@ -30,6 +30,7 @@ from governance.models import PeerRole
 
 def _helper(*fields, button="Save") -> FormHelper:
     helper = FormHelper()
+    helper.form_tag = False  # each template writes the <form> and its CSRF token
     helper.layout = Layout(*fields, Button("submit", button))
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL

@@ -14,6 +14,7 @@ urlpatterns = [
     path("prisons/", include("governance.urls")),
     path("prisons/<str:code>/buddies/", include("buddies.urls")),
     path("prisons/<str:code>/sessions/", include("buddies.activity_urls")),
+    path("prisons/<str:code>/incidents/", include("governance.incident_urls")),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
 ]

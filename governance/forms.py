@@ -91,6 +91,7 @@ class SchemeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # each template writes the <form> and its CSRF token
         self.helper.layout = Layout(
             Field.text("name", field_width=20),
             Field.radios("formality", legend_size=Size.SMALL),
@@ -160,6 +161,7 @@ def _date(
 
 def _layout(*fields, button: str) -> FormHelper:
     helper = FormHelper()
+    helper.form_tag = False  # each template writes the <form> and its CSRF token
     helper.layout = Layout(*fields, Button("submit", button))
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL

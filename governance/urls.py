@@ -7,6 +7,7 @@ urlpatterns = [
     path("<str:code>/", views.prison_detail, name="prison-detail"),
     path("<str:code>/scheme/", views.scheme_edit, name="scheme-edit"),
     path("<str:code>/history/", views.prison_history, name="prison-history"),
+    path("<str:code>/compliance/", views.prison_compliance, name="prison-compliance"),
     path("<str:code>/training/", people_views.training_matrix, name="training-matrix"),
     path("<str:code>/training/new/", people_views.training_new, name="training-new"),
     path("<str:code>/staff/", people_views.staff_list, name="staff-list"),

@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts import policy
 from buddies.selectors import buddy_pool
 from common.forms import add_service_errors
 from common.history import history_entries
+from governance.classification import governance_model
+from governance.compliance import psi_compliance
 from governance.constants import TaskKind
 from governance.forms import SchemeForm
 from governance.models import Prison, Task
@@ -81,3 +84,23 @@ def prison_history(request, prison):
     )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(request, "governance/prison_history.html", {"prison": prison, "entries": entries})
+
+
+@policy.prison_view(policy.VIEW_AGGREGATES)
+def prison_compliance(request, prison):
+    """PSI 17/2015 requirement by requirement, and the scheme's governance model, from its records."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "governance/prison_compliance.html",
+        {
+            "prison": prison,
+            "results": psi_compliance(prison, today),
+            "classification": governance_model(prison, today),
+            "on": today,
+            "can_see_records": policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA),
+            "can_see_history": policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA),
+            "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
+            "can_record": policy.has_capability(request.user, policy.RECORD_ACTIVITY),
+        },
+    )

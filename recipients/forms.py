@@ -13,6 +13,7 @@ from recipients.models import Recipient
 
 def _helper(*fields, button="Save") -> FormHelper:
     helper = FormHelper()
+    helper.form_tag = False  # each template writes the <form> and its CSRF token
     helper.layout = Layout(*fields, Button("submit", button))
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
@@ -216,7 +217,7 @@ class ReturnPlanForm(forms.Form):
         self.helper = _helper(
             Field.textarea("comments", max_characters=2000), button="Return with comments"
         )
-        self.helper.layout[-1].field_classes = "govuk-button govuk-button--secondary"
+        self.helper.layout[-1] = Button.secondary("submit", "Return with comments")
 
 
 class AssignmentForm(forms.Form):

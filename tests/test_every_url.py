@@ -18,7 +18,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.constants import Role
-from governance.models import StaffMember
+from governance.models import Incident, StaffMember
 from tests.factories import (
     AssignmentFactory,
     BuddyFactory,
@@ -38,6 +38,7 @@ SAMPLES = {
     "assignment_id": lambda world: world["assignment"].pk,
     "week": lambda world: "2026-W03",  # also the .pdf of the same week
     "staff_id": lambda world: world["staff"].pk,
+    "incident_id": lambda world: world["incident"].pk,
 }
 
 
@@ -116,7 +117,18 @@ def worlds(home_prison, other_prison, lead):
             role="Officer",
             organisation="prison",
         )
+        incident = Incident.objects.create(
+            prison=prison,
+            reference=f"INC-{key}",
+            occurred_on=datetime.date(2026, 1, 20),
+            category_id="boundary_crossed",
+            severity="high",
+            buddy=buddy,
+            recipient=recipient,
+            summary=f"Secret{key} overstepped",
+        )
         worlds[key] = {
+            "incident": incident,
             "staff": staff,
             "prison": prison,
             "buddy": buddy,

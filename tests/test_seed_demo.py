@@ -133,3 +133,13 @@ def test_seed_demo_has_training_gaps_overdue_supervision_and_incidents(db):
     assert (timezone.localdate() - latest).days == 15
     categories = set(Incident.objects.values_list("category_id", flat=True))
     assert {"boundary_crossed", "safeguarding_concern", "buddy_burden", "fall"} <= categories
+
+
+def test_the_demo_prisons_sit_at_three_different_governance_models(db):
+    from django.utils import timezone
+
+    from governance.classification import governance_model
+
+    call_command("seed_demo")
+    models = {p.code: governance_model(p, timezone.localdate()).model for p in Prison.objects.all()}
+    assert models == {"EMR": 5, "NGT": 4, "WFL": 2}

@@ -76,4 +76,8 @@ def test_lead_recruits_a_buddy_from_application_to_active(page: Page, live_serve
         "Dev Khan is now: active"
     )
     expect(page.locator(".govuk-tag", has_text="Active").first).to_be_visible()
-    expect(page.get_by_text("meets every employment condition PeerCare can check")).to_be_visible()
+    # Active, vetted and briefed, but with no training on record: not fit to work, and why.
+    expect(page.get_by_text("Dev is not fit to work.")).to_be_visible()
+    expect(
+        page.locator(".govuk-summary-list__row", has_text="Mandatory training complete")
+    ).to_contain_text("Not met")
