@@ -162,7 +162,7 @@ def check_session(
         if task.kind == TaskKind.FORBIDDEN:
             errors["tasks"].append(
                 f"{task.label} is never allowed for a buddy: {task.why_not_allowed} (PSI requirement 8). "
-                "If it happened, tell the social care lead and record it as a boundary concern."
+                "If it happened, record it as an incident (boundary crossed)."
             )
         elif task.code not in ctx.allowed_codes:
             errors["tasks"].append(f"{task.label} is not switched on for {ctx.prison.name}")

@@ -327,10 +327,18 @@ def _quick_log(request, prison, *, buddy=None, recipient=None, back_url: str, ti
             for warning in warnings:
                 messages.warning(request, warning)
             return redirect(back_url)
+    offer_incident = any("never allowed" in str(e) for e in form.errors.get("tasks", []))
     return render(
         request,
         "buddies/quick_log.html",
-        {"prison": prison, "form": form, "title": title, "back_url": back_url},
+        {
+            "prison": prison,
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "offer_incident": offer_incident,
+            "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
+        },
     )
 
 

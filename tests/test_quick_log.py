@@ -189,3 +189,13 @@ def test_a_reason_in_use_is_kept(client, lead, pair, home_prison):
     ).content.decode()
     assert "is used by recorded sessions, so it stays" in page
     assert MissedReason.objects.filter(pk=rest.pk).exists()
+
+
+def test_a_forbidden_task_offers_to_record_an_incident(client, lead, pair):
+    buddy, person = pair
+    page = post(
+        client_login(client, lead), person, buddy_pk=buddy.pk, tasks=["washing_bathing"]
+    ).content.decode()
+    assert "Washing or bathing is never allowed for a buddy" in page
+    assert reverse("incident-new", args=["HMX"]) in page
+    assert Session.objects.count() == 0
