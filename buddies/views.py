@@ -26,6 +26,26 @@ from common.history import history_entries
 from governance.training import TrainingContext
 
 
+def supervision_state(buddy) -> dict:
+    """When the buddy was last supervised and whether that is past the prison's limit."""
+    today = timezone.localdate()
+    last = (
+        buddy.supervisions.filter(date__lte=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    since = last or buddy.started_on
+    days = (today - since).days if since else None
+    limit = buddy.prison.scheme.supervision_limit_days
+    return {
+        "last": last,
+        "days": days,
+        "limit": limit,
+        "overdue": buddy.status == BuddyStatus.ACTIVE and (days is None or days > limit),
+    }
+
+
 def get_buddy_for_user(user, prison, buddy_id: int) -> Buddy:
     """The buddy if the user may see them in this prison; 404 otherwise."""
     return get_object_or_404(
@@ -71,6 +91,7 @@ def buddy_detail(request, prison, buddy_id):
             "peer_roles": list(buddy.other_peer_roles.all()),
             "pay_rates": list(buddy.pay_rates.all()),
             "workload": buddy_workload(buddy),
+            "supervision": supervision_state(buddy),
             "clients": list(
                 buddy.assignments.open_on()
                 .select_related("recipient")

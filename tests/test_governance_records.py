@@ -197,3 +197,34 @@ def test_inspectors_see_no_governance_records_of_people(client, inspector, buddi
     client.force_login(inspector)
     for name in ["training-matrix", "staff-list", "supervision-list", "training-new"]:
         assert client.get(url(name)).status_code == 403
+
+
+def test_the_buddy_page_shows_supervision_state(client, lead, buddies):
+    ann, _bob = buddies
+    today = timezone.localdate()
+    session = Supervision.objects.create(
+        prison=ann.prison,
+        reference="SUP-9",
+        date=today - dt.timedelta(days=40),
+        kind="one_to_one",
+        supervisor_name="Jo Officer",
+    )
+    session.buddies.set([ann])
+    client.force_login(lead)
+    page = client.get(reverse("buddy-detail", args=["HMX", ann.pk])).content.decode()
+    assert "40 days ago" in page
+    assert "Overdue: more than 31 days" in page
+
+
+@pytest.mark.parametrize("user_fixture", ["inspector", "analyst", "lead"])
+def test_every_role_sees_compliance_and_aggregate_roles_no_names(
+    client, request, buddies, user_fixture
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(reverse("prison-compliance", args=["HMX"]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Governance model" in page and "13. Buddies and recipients protected" in page
+    sees_records = user_fixture == "lead"
+    assert ("See the records" in page) is sees_records
+    assert "Ann Able" not in page and buddies[0].prison_number not in page
