@@ -17,4 +17,5 @@ urlpatterns = [
     path("prisons/<str:code>/incidents/", include("governance.incident_urls")),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
+    path("", include("costs.urls")),
 ]

@@ -18,6 +18,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.constants import Role
+from costs.models import CostYear
 from governance.models import Incident, StaffMember
 from tests.factories import (
     AssignmentFactory,
@@ -39,6 +40,8 @@ SAMPLES = {
     "week": lambda world: "2026-W03",  # also the .pdf of the same week
     "staff_id": lambda world: world["staff"].pk,
     "incident_id": lambda world: world["incident"].pk,
+    "year": lambda world: world["cost_year"].financial_year,
+    "fmt": lambda world: "csv",
 }
 
 
@@ -66,6 +69,9 @@ def named_urls():
 
 
 URLS = sorted(set(named_urls()))
+
+# Keywords that name something in one prison; the others (a year, a format) do not.
+UNSCOPED_KEYWORDS = {"year", "fmt"}
 
 
 def build(name, params, world):
@@ -127,7 +133,19 @@ def worlds(home_prison, other_prison, lead):
             recipient=recipient,
             summary=f"Secret{key} overstepped",
         )
+        cost_year = CostYear.objects.create(
+            prison=prison,
+            financial_year="2022-23",
+            template={
+                "prison_code": prison.code,
+                "financial_year": "2022-23",
+                "buddies_in_year": 1,
+                "recipients_in_year": 1,
+                "staff": [{"role": f"Officer Hidden{key}", "band": 6, "hours": 1}],
+            },
+        )
         worlds[key] = {
+            "cost_year": cost_year,
             "incident": incident,
             "staff": staff,
             "prison": prison,
@@ -172,7 +190,7 @@ def test_nobody_signed_in_reaches_only_public_pages(client, worlds):
 def test_prison_scoped_roles_get_nothing_from_another_prison(client, users_by_role, worlds, role):
     checked = 0
     for name, params in URLS:
-        if not params:
+        if not set(params) - UNSCOPED_KEYWORDS:
             continue
         url = build(name, params, worlds["other"])
         for method in (client.get, client.post):
@@ -199,3 +217,10 @@ def test_every_page_works_for_every_role_and_aggregate_roles_see_no_one(
                     page = response.content.decode()
                     for marker in worlds["personal_markers"]:
                         assert marker not in page, f"{role} saw {marker!r} at {url}"
+
+
+def test_pages_across_prisons_show_only_the_users_prisons(client, lead, worlds):
+    client.force_login(lead)
+    page = client.get(reverse("cost-comparison", args=["2022-23"])).content.decode()
+    assert "HMP Home" in page
+    assert "HMP Other" not in page

@@ -143,3 +143,13 @@ def test_the_demo_prisons_sit_at_three_different_governance_models(db):
     call_command("seed_demo")
     models = {p.code: governance_model(p, timezone.localdate()).model for p in Prison.objects.all()}
     assert models == {"EMR": 5, "NGT": 4, "WFL": 2}
+
+
+def test_seed_demo_has_a_year_of_costs_per_prison_one_incomplete(db):
+    from costs.models import CostYear
+    from costs.services import cost_report
+
+    call_command("seed_demo")
+    reports = {c.prison.code: cost_report(c) for c in CostYear.objects.select_related("prison")}
+    assert sorted(reports) == ["EMR", "NGT", "WFL"]
+    assert [code for code, report in sorted(reports.items()) if report.incomplete] == ["EMR"]

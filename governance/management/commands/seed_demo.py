@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from buddies.demo import demo_seed_buddies
 from buddies.demo_activity import demo_seed_sessions
+from costs.demo import demo_seed_costs
 from governance.demo import DEMO_PASSWORD, USERS, demo_seed
 from governance.demo_governance import demo_seed_governance
 from recipients.demo import demo_seed_recipients
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 + demo_seed_recipients()
                 + demo_seed_sessions()
                 + demo_seed_governance()
+                + demo_seed_costs()
             )
             self.stdout.write(
                 f"Demo data: created {len(created)} records."
