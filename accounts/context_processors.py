@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accounts import policy
+from costs.calculation import last_financial_year
 
 
 def navigation(request):
@@ -21,6 +22,9 @@ def navigation(request):
         items.append(("Reviews", reverse("review-queue")))
     if policy.has_capability(user, policy.VIEW_AGGREGATES):
         items.append(("Prisons", reverse("prison-list")))
+        items.append(("Costs", reverse("cost-comparison", args=[last_financial_year()])))
+    if policy.has_capability(user, policy.ADMINISTER):
+        items.append(("Unit costs", reverse("unit-costs")))
     items.append(("Help", reverse("help")))
     # The current item is the one whose address is the longest start of this page's address.
     path = request.path

@@ -143,6 +143,13 @@ def financial_year_start(label: str) -> dt.date:
     return dt.date(int(first), 4, 1)
 
 
+def last_financial_year(today: dt.date | None = None) -> str:
+    """The most recent financial year that has ended, like 2025-26 in November 2026."""
+    today = today or dt.date.today()
+    start = today.year - 1 if today.month >= 4 else today.year - 2
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
 def calculate(
     inp: CostInput,
     *,

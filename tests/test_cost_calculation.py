@@ -132,3 +132,14 @@ def test_no_recipients_gives_no_per_recipient_figure():
     result = calculate(example(recipients_in_year=0), unit_costs=UNIT_COSTS_2022)
     assert result.per_recipient is None
     assert result.as_json()["per_recipient"] is None
+
+
+def test_the_last_financial_year_to_have_ended():
+    import datetime as dt
+
+    from costs.calculation import last_financial_year
+
+    assert last_financial_year(dt.date(2026, 11, 25)) == "2025-26"
+    assert last_financial_year(dt.date(2026, 3, 31)) == "2024-25"
+    assert last_financial_year(dt.date(2026, 4, 1)) == "2025-26"
+    assert last_financial_year(dt.date(2000, 1, 1)) == "1998-99"
