@@ -105,6 +105,7 @@ class CostResult:
     per_recipient_by_scheme: dict[str, Decimal]
     incomplete: list[str]
     prison_estimate_total: Decimal | None = None
+    source_of_staff_time: str = "template"
 
     def as_json(self) -> dict:
         """The report's JSON form: amounts as strings with two decimals."""
@@ -116,6 +117,7 @@ class CostResult:
             "prison_code": self.prison_code,
             "financial_year": self.financial_year,
             "source_of_buddy_pay": self.source_of_buddy_pay,
+            "source_of_staff_time": self.source_of_staff_time,
             "buddies": self.buddies,
             "recipients": self.recipients,
             "components": {k: money(v) for k, v in self.components.items()},

@@ -1,13 +1,14 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Sum
 
 from buddies.models import Session
 from buddies.pay import pay_by_scheme
-from costs.calculation import CostResult, calculate, financial_year_start
+from costs.calculation import CostResult, StaffLine, calculate, financial_year_start
 from costs.models import CostYear, UnitCost
 from costs.template import TemplateInvalid, read_template
-from governance.models import Prison
+from governance.models import Prison, StaffTime
 
 
 @transaction.atomic
@@ -24,12 +25,35 @@ def cost_year_import(*, data) -> CostYear:
     return cost_year
 
 
+def staff_lines_from_logs(prison, start: dt.date, end: dt.date) -> list[StaffLine]:
+    """Staff time logged on the scheme in the year, one line per member of staff (by role and
+    reference, with their band), in one query."""
+    rows = (
+        StaffTime.objects.filter(staff__prison=prison, week_starting__range=(start, end))
+        .values("staff__role", "staff__staff_ref", "staff__band")
+        .annotate(hours=Sum("hours"))
+        .order_by("staff__staff_ref")
+    )
+    return [
+        StaffLine(
+            role=f"{row['staff__role']} ({row['staff__staff_ref']})",
+            band=row["staff__band"],
+            hours=row["hours"],
+        )
+        for row in rows
+    ]
+
+
 def cost_report(cost_year: CostYear) -> CostResult:
-    """The costs of a prison's year: buddy pay from logged sessions when there are any that year,
-    otherwise from the template; staff at the year's unit costs."""
+    """The costs of a prison's year, from its own records where it has them: buddy pay from the
+    sessions logged that year (else the template's pay lines), and staff time from the weekly
+    staff time logs (else the template's staff lines), at the year's unit costs."""
     cost_input = read_template(cost_year.template)
     start = financial_year_start(cost_year.financial_year)
     end = start.replace(year=start.year + 1) - dt.timedelta(days=1)
+    logged_staff = staff_lines_from_logs(cost_year.prison, start, end)
+    if logged_staff:
+        cost_input.staff = logged_staff
     unit_costs = dict(
         UnitCost.objects.filter(financial_year=cost_year.financial_year).values_list(
             "band", "hourly_cost"
@@ -39,4 +63,6 @@ def cost_report(cost_year: CostYear) -> CostResult:
         prison=cost_year.prison, date__range=(start, end)
     ).exists()
     from_sessions = pay_by_scheme(cost_year.prison, start, end) if has_sessions else None
-    return calculate(cost_input, unit_costs=unit_costs, pay_from_sessions=from_sessions)
+    result = calculate(cost_input, unit_costs=unit_costs, pay_from_sessions=from_sessions)
+    result.source_of_staff_time = "staff_time_logs" if logged_staff else "template"
+    return result

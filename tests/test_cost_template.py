@@ -226,3 +226,33 @@ def test_the_pdf_report_carries_the_same_numbers(home_prison, tmp_path):
     ).stdout
     assert "14792.80" in text and "739.64" in text
     assert "Wing officer: salary band not recorded; 50 hours not costed" in text
+
+
+def test_staff_time_logs_replace_the_templates_staff_lines(home_prison, tmp_path):
+    from governance.models import StaffMember, StaffTime
+
+    officer = StaffMember.objects.create(
+        prison=home_prison,
+        staff_ref="EQ-1",
+        name="Jo",
+        role="Equalities officer",
+        organisation="prison",
+        band=6,
+    )
+    monday = dt.date(2022, 4, 4)
+    for week in range(52):  # 2 hours a week for 52 weeks inside 2022-23
+        StaffTime.objects.create(
+            staff=officer,
+            week_starting=monday + dt.timedelta(weeks=week),
+            activity="running",
+            hours=Decimal(2),
+        )
+    StaffTime.objects.create(
+        staff=officer, week_starting=dt.date(2023, 4, 3), activity="running", hours=Decimal(9)
+    )  # next year
+    call_command("import_cost_template", str(write(tmp_path, WORKED_EXAMPLE)))
+    result = json.loads(report())
+    # 104 hours x 58.70 = 6,104.80, as the template's own staff line; the wing officer line is gone.
+    assert result["source_of_staff_time"] == "staff_time_logs"
+    assert result["components"]["staff_labour"] == "6104.80"
+    assert result["incomplete"] == ["Local charity (training): cost not recorded; not costed"]
