@@ -4,7 +4,9 @@ from costs import views
 
 urlpatterns = [
     path("prisons/<str:code>/costs/", views.cost_years, name="cost-years"),
+    path("prisons/<str:code>/costs/new/", views.cost_new, name="cost-new"),
     path("prisons/<str:code>/costs/<str:year>/", views.cost_summary, name="cost-summary"),
+    path("prisons/<str:code>/costs/<str:year>/edit/", views.cost_edit, name="cost-edit"),
     path(
         "prisons/<str:code>/costs/<str:year>.<str:fmt>",
         views.cost_summary_download,

@@ -17,6 +17,18 @@ from costs.services import cost_report, cost_year_import
 from costs.template import TemplateInvalid
 from governance.models import Prison
 
+PAYER_LABELS = {
+    "prison": "the prison",
+    "local_authority": "the local authority",
+    "external_organisation": "external organisations",
+    "other": "others",
+}
+SCHEME_LABELS = {
+    "standard": "standard pay",
+    "enhanced": "enhanced pay",
+    "credit": "credit",
+    "unpaid_volunteer": "unpaid volunteers",
+}
 COMPONENT_LABELS = {
     "buddy_pay": "Buddy pay",
     "training": "Training",
@@ -118,7 +130,10 @@ def cost_summary(request, prison, year):
                 (COMPONENT_LABELS[name], result.components[name]) for name in COMPONENTS
             ],
             "bars": _chart(result.components),
+            "payers": [(PAYER_LABELS[p], amount) for p, amount in result.by_payer.items()],
+            "schemes": [(SCHEME_LABELS[s], amount) for s, amount in result.per_recipient_by_scheme.items()],
             "chart_height": len(COMPONENTS) * 28,
+            "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
             "history": history_entries(
                 cost_year, subject="Cost template", hidden=["prison", "template", "updated_at"]
             ),
@@ -204,3 +219,54 @@ def unit_costs(request):
             "entries": entries[:20],
         },
     )
+
+
+def _cost_entry(request, prison, cost_year: CostYear | None):
+    from costs.entry import YearForm, assemble, filled, formsets, place_errors, year_initial
+
+    template = cost_year.template if cost_year else None
+    year = YearForm(request.POST or None, initial=year_initial(template))
+    sets = formsets(request.POST or None, template)
+    leftover = []
+    if request.method == "POST" and year.is_valid() and all(fs.is_valid() for fs in sets.values()):
+        data = assemble(prison.code, year, sets)
+        rows = {name: [fs.forms.index(form) for form in filled(fs)] for name, fs in sets.items()}
+        if cost_year and data["financial_year"] != cost_year.financial_year:
+            year.add_error(
+                "financial_year",
+                f"This page changes {cost_year.financial_year}: upload or enter a new year separately",
+            )
+        else:
+            try:
+                saved = cost_year_import(data=data)
+            except TemplateInvalid as invalid:
+                leftover = place_errors(invalid.errors, year, sets, rows)
+            else:
+                messages.success(request, f"Costs for {saved.financial_year} saved")
+                return redirect("cost-summary", prison.code, saved.financial_year)
+    from costs.entry import LISTS
+
+    return render(
+        request,
+        "costs/cost_entry.html",
+        {
+            "prison": prison,
+            "cost_year": cost_year,
+            "year_form": year,
+            "sections": [(LISTS[name][0], name, fs) for name, fs in sets.items()],
+            "leftover": leftover,
+            "has_errors": bool(
+                leftover or year.errors or any(fs.total_error_count() for fs in sets.values())
+            ),
+        },
+    )
+
+
+@policy.prison_view(policy.MANAGE_SCHEME)
+def cost_new(request, prison):
+    return _cost_entry(request, prison, None)
+
+
+@policy.prison_view(policy.MANAGE_SCHEME)
+def cost_edit(request, prison, year):
+    return _cost_entry(request, prison, _get_cost_year(prison, year))

@@ -23,3 +23,9 @@ def yes_no(value) -> str:
 def get_item(mapping, key):
     """mapping[key] in a template, for dictionaries keyed by a variable."""
     return mapping.get(key, "")
+
+
+@register.filter
+def words(code: str) -> str:
+    """A code as words: local_authority becomes "local authority"."""
+    return str(code).replace("_", " ")
