@@ -131,7 +131,9 @@ def cost_summary(request, prison, year):
             ],
             "bars": _chart(result.components),
             "payers": [(PAYER_LABELS[p], amount) for p, amount in result.by_payer.items()],
-            "schemes": [(SCHEME_LABELS[s], amount) for s, amount in result.per_recipient_by_scheme.items()],
+            "schemes": [
+                (SCHEME_LABELS[s], amount) for s, amount in result.per_recipient_by_scheme.items()
+            ],
             "chart_height": len(COMPONENTS) * 28,
             "can_manage": policy.has_capability(request.user, policy.MANAGE_SCHEME),
             "history": history_entries(
