@@ -1,12 +1,9 @@
 import django_filters
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
-    Button,
     ConditionalQuestion,
     ConditionalRadios,
     Field,
     Fieldset,
-    Layout,
     Size,
 )
 from django import forms
@@ -22,19 +19,10 @@ from buddies.constants import (
     VettingOutcome,
 )
 from buddies.models import Buddy
-from common.fields import GovukDateField
 from common.filters import filter_form_helper
+from common.forms import govuk_date_field, govuk_helper
 from governance.forms import TaskChoiceField
 from governance.models import PeerRole
-
-
-def _helper(*fields, button="Save") -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # each template writes the <form> and its CSRF token
-    helper.layout = Layout(*fields, Button("submit", button))
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    return helper
 
 
 def peer_roles_field():
@@ -44,16 +32,6 @@ def peer_roles_field():
         queryset=PeerRole.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-    )
-
-
-def date_field(subject: str, label: str, *, required=False, help_text="For example, 27 3 2026"):
-    return GovukDateField(
-        subject=subject,
-        label=label,
-        required=required,
-        require_all_fields=False,
-        help_text=help_text,
     )
 
 
@@ -76,12 +54,12 @@ class BuddyDetailsForm(forms.Form):
 
 
 class BuddyCreateForm(BuddyDetailsForm):
-    applied_on = date_field("the date they applied", "When did they apply?", required=True)
+    applied_on = govuk_date_field("the date they applied", "When did they apply?", required=True)
     other_peer_roles = peer_roles_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.text("prison_number", field_width=10),
             Field.text("given_name", field_width=20),
             Field.text("family_name", field_width=20),
@@ -92,27 +70,27 @@ class BuddyCreateForm(BuddyDetailsForm):
 
 
 class BuddyEditForm(BuddyDetailsForm):
-    applied_on = date_field("the date they applied", "Applied", required=True)
+    applied_on = govuk_date_field("the date they applied", "Applied", required=True)
     vetting_outcome = forms.ChoiceField(
         label="Security vetting",
         choices=[("", "Not started"), *VettingOutcome.choices],
         widget=forms.RadioSelect,
         required=False,
     )
-    vetted_on = date_field("the date of the vetting decision", "Date of the vetting decision")
-    interviewed_on = date_field("the interview date", "Interviewed")
-    offered_on = date_field("the date of the offer", "Offered the role")
-    compact_signed_on = date_field(
+    vetted_on = govuk_date_field("the date of the vetting decision", "Date of the vetting decision")
+    interviewed_on = govuk_date_field("the interview date", "Interviewed")
+    offered_on = govuk_date_field("the date of the offer", "Offered the role")
+    compact_signed_on = govuk_date_field(
         "the date the compact was signed",
         "Compact (contract) or job description signed",
         help_text="PSI requirement 5: the scheme is formal",
     )
-    benefits_explained_on = date_field(
+    benefits_explained_on = govuk_date_field(
         "the date the benefits of the role were explained",
         "Benefits of peer support explained to them",
         help_text="PSI requirement 1",
     )
-    safeguarding_briefed_on = date_field(
+    safeguarding_briefed_on = govuk_date_field(
         "the date safeguarding was explained",
         "Safeguarding policy and how to raise a concern explained",
         help_text="PSI requirements 6 and 13",
@@ -121,7 +99,7 @@ class BuddyEditForm(BuddyDetailsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Fieldset(
                 Field.text("prison_number", field_width=10),
                 Field.text("given_name", field_width=20),
@@ -161,13 +139,13 @@ class BuddyStatusForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select their new status"},
     )
-    offered_on = date_field("the date of the offer", "Date of the offer")
-    started_on = date_field("the start date", "Date they start work")
-    rejected_on = date_field("the date of the decision", "Date of the decision")
+    offered_on = govuk_date_field("the date of the offer", "Date of the offer")
+    started_on = govuk_date_field("the start date", "Date they start work")
+    rejected_on = govuk_date_field("the date of the decision", "Date of the decision")
     rejection_reason = forms.CharField(
         label="Why were they not appointed?", max_length=300, required=False
     )
-    ended_on = date_field("the date they left", "Date they left")
+    ended_on = govuk_date_field("the date they left", "Date they left")
     end_reason = forms.ChoiceField(
         label="Why did they leave?",
         choices=EndReason.choices,
@@ -202,7 +180,7 @@ class BuddyStatusForm(forms.Form):
                 questions.append(ConditionalQuestion(label, Field(self.DATE_FOR_STATUS[value])))
             else:
                 questions.append(label)
-        self.helper = _helper(ConditionalRadios("status", *questions), button="Change status")
+        self.helper = govuk_helper(ConditionalRadios("status", *questions), button="Change status")
 
     def clean(self):
         cleaned = super().clean()
@@ -234,14 +212,14 @@ class PayRateForm(forms.Form):
             "max_decimal_places": "Enter the rate in pounds and pence, like 1.50",
         },
     )
-    effective_from = date_field(
+    effective_from = govuk_date_field(
         "the date this rate starts", "From what date are they paid this?", required=True
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rate_per_session"].widget.attrs.update({"inputmode": "decimal"})
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.radios("pay_scheme"),
             Field.text("rate_per_session", field_width=5),
             Field("effective_from"),
@@ -305,7 +283,7 @@ class BuddyFilter(django_filters.FilterSet):
 class QuickLogForm(forms.Form):
     """One session in one short form, from a buddy's or a person's page."""
 
-    date = date_field("the date of the session", "Date", required=True)
+    date = govuk_date_field("the date of the session", "Date", required=True)
     period = forms.ChoiceField(
         label="When?",
         choices=Period.choices,
@@ -384,7 +362,7 @@ class QuickLogForm(forms.Form):
         reasons = [(f"reason-{r.pk}", f"Missed: {r.label}") for r in prison.missed_reasons.all()]
         self.fields["outcome"].choices = [*Outcome.choices, *reasons]
         self.prison = prison
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field("date"),
             Field.radios("period", inline=True),
             Field.select("buddy"),
@@ -431,7 +409,7 @@ class MissedReasonForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.text("label", field_width=20),
             Field.radios("maps_to", small=True),
             button="Add reason",

@@ -1,18 +1,10 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 
+from common.forms import govuk_helper
 from costs.calculation import financial_year_start
 
 MAX_TEMPLATE_BYTES = 1_000_000
-
-
-def _helper(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # each template writes the <form> and its CSRF token
-    helper.layout = Layout(*fields, Button("submit", button))
-    helper.label_size = Size.SMALL
-    return helper
 
 
 def clean_financial_year(value: str) -> str:
@@ -57,7 +49,7 @@ class UnitCostForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.text("financial_year", field_width=5),
             Field.text("band", field_width=2),
             Field.text("hourly_cost", field_width=5),
@@ -77,7 +69,7 @@ class TemplateUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("template"), button="Upload")
+        self.helper = govuk_helper(Field("template"), button="Upload")
 
     def clean_template(self):
         upload = self.cleaned_data["template"]

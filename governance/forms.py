@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from common.fields import GovukDateField
+from common.forms import govuk_date_field, govuk_helper
 from governance.constants import (
     Leadership,
     Organisation,
@@ -147,27 +148,6 @@ class TaskChoiceField(forms.ModelMultipleChoiceField):
         return tasks
 
 
-def _date(
-    subject: str, label: str, *, required: bool = False, help_text: str = "For example, 27 3 2026"
-):
-    return GovukDateField(
-        subject=subject,
-        label=label,
-        required=required,
-        require_all_fields=False,
-        help_text=help_text,
-    )
-
-
-def _layout(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # each template writes the <form> and its CSRF token
-    helper.layout = Layout(*fields, Button("submit", button))
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    return helper
-
-
 def _people_field(label: str) -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         label=label, queryset=None, widget=forms.CheckboxSelectMultiple, required=False
@@ -190,7 +170,9 @@ class TrainingGroupForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who delivered the training"},
     )
-    completed_on = _date("the date it was completed", "When was it completed?", required=True)
+    completed_on = govuk_date_field(
+        "the date it was completed", "When was it completed?", required=True
+    )
     hours = forms.DecimalField(
         label="How many hours?",
         required=False,
@@ -202,7 +184,7 @@ class TrainingGroupForm(forms.Form):
             "min_value": "Enter 0 hours or more",
         },
     )
-    expires_on = _date(
+    expires_on = govuk_date_field(
         "the expiry date", "When does it expire?", help_text="Leave blank if it does not expire"
     )
     buddies = _people_field("Buddies who completed it")
@@ -213,7 +195,7 @@ class TrainingGroupForm(forms.Form):
         self.fields["buddies"].queryset = buddies
         self.fields["buddies"].label_from_instance = lambda b: f"{b.full_name} ({b.prison_number})"
         self.fields["staff"].queryset = staff
-        self.helper = _layout(
+        self.helper = govuk_helper(
             Field.select("module"),
             Field.radios("provider", small=True),
             Field("completed_on"),
@@ -262,7 +244,7 @@ class StaffForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _layout(
+        self.helper = govuk_helper(
             Field.text("staff_ref", field_width=10),
             Field.text("name", field_width=20),
             Field.text("role", field_width=20),
@@ -273,7 +255,9 @@ class StaffForm(forms.Form):
 
 
 class StaffTimeForm(forms.Form):
-    week_starting = _date("the Monday the week starts", "Week starting (a Monday)", required=True)
+    week_starting = govuk_date_field(
+        "the Monday the week starts", "Week starting (a Monday)", required=True
+    )
     activity = forms.ChoiceField(
         label="What was the time spent on?",
         choices=StaffActivity.choices,
@@ -296,7 +280,7 @@ class StaffTimeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _layout(
+        self.helper = govuk_helper(
             Field("week_starting"),
             Field.radios("activity", small=True),
             Field.text("hours", field_width=3),
@@ -311,7 +295,7 @@ class SupervisionForm(forms.Form):
         help_text="The prison's own reference, like SUP-2026-014",
         error_messages={"required": "Enter a reference"},
     )
-    date = _date("the date of the supervision", "Date", required=True)
+    date = govuk_date_field("the date of the supervision", "Date", required=True)
     kind = forms.ChoiceField(
         label="What kind of supervision?",
         choices=SupervisionKind.choices,
@@ -352,7 +336,7 @@ class SupervisionForm(forms.Form):
         self.fields["buddies"].queryset = buddies
         self.fields["buddies"].label_from_instance = lambda b: f"{b.full_name} ({b.prison_number})"
         self.fields["supervisor"].queryset = staff
-        self.helper = _layout(
+        self.helper = govuk_helper(
             Field.text("reference", field_width=10),
             Field("date"),
             Field.radios("kind", small=True),

@@ -2,8 +2,8 @@ import django_filters
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Fieldset, Size
 from django import forms
 
-from buddies.forms import _helper, date_field
 from common.filters import filter_form_helper
+from common.forms import govuk_date_field, govuk_helper
 from governance.constants import IncidentStatus, Severity
 from governance.models import Incident, IncidentCategory
 
@@ -54,7 +54,7 @@ class IncidentForm(forms.Form):
         max_length=40,
         error_messages={"required": "Enter the incident reference"},
     )
-    occurred_on = date_field("the date it happened", "When did it happen?", required=True)
+    occurred_on = govuk_date_field("the date it happened", "When did it happen?", required=True)
     category = forms.ChoiceField(
         label="What kind of incident was it?",
         error_messages={
@@ -88,7 +88,7 @@ class IncidentForm(forms.Form):
         "What happened",
         "Where and when it happened, and who was involved. Describe anyone else involved here.",
     )
-    safeguarding_referral_on = date_field(
+    safeguarding_referral_on = govuk_date_field(
         "the date of the safeguarding referral",
         "Date a safeguarding referral was made",
         help_text="Leave empty if no referral was made. For example, 27 3 2026",
@@ -103,7 +103,7 @@ class IncidentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the status of the incident"},
     )
-    closed_on = date_field("the date the incident was closed", "Date it was closed")
+    closed_on = govuk_date_field("the date the incident was closed", "Date it was closed")
 
     def __init__(self, *args, buddies, recipients, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +118,7 @@ class IncidentForm(forms.Form):
             else label
             for value, label in IncidentStatus.choices
         ]
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.text("reference", field_width=20),
             Field("occurred_on"),
             Field.select("category"),

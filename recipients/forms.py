@@ -1,23 +1,13 @@
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 
-from buddies.forms import date_field
 from common.filters import filter_form_helper
+from common.forms import govuk_date_field, govuk_helper
 from governance.forms import TaskChoiceField
 from governance.models import Need, Task
 from recipients.constants import FormalCare, LaOutcome, MentalCapacity, PlanState, SupportEndReason
 from recipients.models import Recipient
-
-
-def _helper(*fields, button="Save") -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # each template writes the <form> and its CSRF token
-    helper.layout = Layout(*fields, Button("submit", button))
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    return helper
 
 
 def _choices_with_unknown(choices, unknown="Not recorded"):
@@ -37,7 +27,7 @@ class RecipientForm(forms.Form):
     family_name = forms.CharField(
         label="Family name", max_length=80, error_messages={"required": "Enter their family name"}
     )
-    date_of_birth = date_field(
+    date_of_birth = govuk_date_field(
         "their date of birth", "Date of birth", help_text="For example, 27 3 1958"
     )
     needs = forms.ModelMultipleChoiceField(
@@ -59,15 +49,15 @@ class RecipientForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    referred_to_la_on = date_field("the referral date", "Referred to the local authority")
-    la_assessed_on = date_field("the assessment date", "Assessed by the local authority")
+    referred_to_la_on = govuk_date_field("the referral date", "Referred to the local authority")
+    la_assessed_on = govuk_date_field("the assessment date", "Assessed by the local authority")
     la_outcome = forms.ChoiceField(
         label="Outcome of the assessment",
         choices=_choices_with_unknown(LaOutcome.choices),
         widget=forms.RadioSelect,
         required=False,
     )
-    support_started_on = date_field(
+    support_started_on = govuk_date_field(
         "the date support started",
         "When did buddy support start?",
         help_text="Leave blank if support has not started",
@@ -75,7 +65,7 @@ class RecipientForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Fieldset(
                 Field.text("prison_number", field_width=10),
                 Field.text("given_name", field_width=20),
@@ -107,7 +97,7 @@ class RecipientForm(forms.Form):
 
 
 class EndSupportForm(forms.Form):
-    on = date_field("the date support ended", "When did support end?", required=True)
+    on = govuk_date_field("the date support ended", "When did support end?", required=True)
     reason = forms.ChoiceField(
         label="Why did support end?",
         choices=SupportEndReason.choices,
@@ -130,7 +120,7 @@ class EndSupportForm(forms.Form):
         self.fields["transferred_to"].queryset = Prison.objects.exclude(pk=prison.pk).order_by(
             "name"
         )
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field("on"),
             Field.radios("reason"),
             Field.select("transferred_to"),
@@ -139,8 +129,10 @@ class EndSupportForm(forms.Form):
 
 
 class CarePlanForm(forms.Form):
-    starts_on = date_field("the date the plan starts", "When does this plan start?", required=True)
-    review_due_on = date_field(
+    starts_on = govuk_date_field(
+        "the date the plan starts", "When does this plan start?", required=True
+    )
+    review_due_on = govuk_date_field(
         "the review date",
         "When is it due for review?",
         required=True,
@@ -165,11 +157,13 @@ class CarePlanForm(forms.Form):
         max_length=120,
         required=False,
     )
-    agreed_with_recipient_on = date_field("the date the person agreed", "Agreed with the person")
-    agreed_with_buddy_on = date_field(
+    agreed_with_recipient_on = govuk_date_field(
+        "the date the person agreed", "Agreed with the person"
+    )
+    agreed_with_buddy_on = govuk_date_field(
         "the date the buddy agreed", "Agreed with the buddy or buddies"
     )
-    boundaries_explained_on = date_field(
+    boundaries_explained_on = govuk_date_field(
         "the date the boundaries were explained",
         "Limits of the buddy's role explained to both",
         help_text="PSI requirements 3 and 10",
@@ -185,7 +179,7 @@ class CarePlanForm(forms.Form):
     def __init__(self, *args, allowed_tasks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].queryset = allowed_tasks
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field("starts_on"),
             Field("review_due_on"),
             Field.checkboxes("tasks", small=True),
@@ -214,7 +208,7 @@ class ReturnPlanForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.textarea("comments", max_characters=2000), button="Return with comments"
         )
         self.helper.layout[-1] = Button.secondary("submit", "Return with comments")
@@ -230,7 +224,7 @@ class AssignmentForm(forms.Form):
             "invalid_choice": "Choose a buddy from the list",
         },
     )
-    started_on = date_field("the start date", "From when?", required=True)
+    started_on = govuk_date_field("the start date", "From when?", required=True)
     no_personal_relationship_confirmed = forms.BooleanField(
         label="I have checked that the buddy has no personal relationship with this person",
         help_text="A buddy must not support a relative, partner or close friend (PSI requirement 11)",
@@ -241,7 +235,7 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["buddy"].queryset = buddies
         self.fields["buddy"].label_from_instance = lambda b: f"{b.full_name} ({b.prison_number})"
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.select("buddy"),
             Field("started_on"),
             Field.checkbox("no_personal_relationship_confirmed"),
@@ -250,13 +244,13 @@ class AssignmentForm(forms.Form):
 
 
 class EndAssignmentForm(forms.Form):
-    ended_on = date_field(
+    ended_on = govuk_date_field(
         "the end date", "When did they stop supporting this person?", required=True
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("ended_on"), button="End support from this buddy")
+        self.helper = govuk_helper(Field("ended_on"), button="End support from this buddy")
 
 
 PLAN_FILTER_CHOICES = [("none", "No plan"), *PlanState.choices]
@@ -337,7 +331,7 @@ class TakeOverForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.text("prison_number", field_width=10), button="Find and take over"
         )
 
