@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from common import views as common_views
+from monitoring import views as monitoring_views
 from recipients import views as recipient_views
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("prisons/<str:code>/buddies/", include("buddies.urls")),
     path("prisons/<str:code>/sessions/", include("buddies.activity_urls")),
     path("prisons/<str:code>/incidents/", include("governance.incident_urls")),
+    path("prisons/<str:code>/monitoring/", monitoring_views.dashboard, name="monitoring-dashboard"),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
     path("", include("costs.urls")),

@@ -532,3 +532,35 @@ def compute_all(prisons, start: dt.date, end: dt.date) -> dict[str, Indicator]:
         raise ValueError("The start of the period must be on or before its end")
     prisons = list(prisons)
     return {key: function(prisons, start, end) for key, function in INDICATORS.items()}
+
+
+LABELS = {
+    "buddies_active": "Buddies who gave support",
+    "buddies_fit_to_work": "Buddies fit to work at the end",
+    "recipients_supported": "People supported",
+    "buddy_hours_per_week": "Hours buddies worked a week",
+    "buddies_trained_pct": "Active buddies trained (%)",
+    "supervision_sessions": "Supervision sessions, by kind",
+    "buddies_supervised_pct": "Active buddies supervised (%)",
+    "support_by_task": "Sessions by task",
+    "recipients_by_need": "People supported, by need",
+    "sessions_delivered": "Sessions delivered",
+    "sessions_missed": "Sessions missed, by reason",
+    "hours_received_per_recipient": "Hours of support per person",
+    "sessions_informal": "Sessions of informal help",
+    "applications_received": "Applications received",
+    "applicants_offered": "Applicants offered the role",
+    "applicants_rejected": "Applicants not appointed",
+    "staff_trained": "Staff trained on social care or the scheme",
+    "staff_hours": "Staff hours on the scheme",
+    "incidents": "Incidents, by kind and severity",
+    "incidents_per_1000_sessions": "Incidents per 1,000 sessions",
+    "care_plans_current_pct": "People with a current approved plan (%)",
+    "reviews_overdue": "Care plan reviews overdue",
+    "escalations_due": "People to refer to the local authority",
+    "psi_requirements_met": "PSI requirements met (of 13)",
+    "governance_model": "Governance model (1 to 6)",
+    "labour_cost": "Labour costs in the financial year (£)",
+    "non_labour_cost": "Non-labour costs in the financial year (£)",
+    "funding_sources": "Costs by who paid (£)",
+}

@@ -1,0 +1,61 @@
+"""Small numbers hidden from inspectors and analysts, and the monitoring dashboard per role."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from buddies.models import Session
+from monitoring.disclosure import SMALL, suppress
+from tests.factories import BuddyFactory, RecipientFactory
+
+
+def test_counts_from_1_to_4_are_hidden_and_0_or_5_shown():
+    assert [suppress(n, n) for n in [0, 1, 4, 5, 12]] == [0, SMALL, SMALL, 5, 12]
+
+
+def test_a_lone_hidden_cell_takes_the_next_smallest_with_it():
+    # Shown as is, 3 could be worked out from a total of 3 + 7 + 20 = 30; so 7 is hidden too.
+    assert suppress({"a": 3, "b": 7, "c": 20, "d": 0}, 30) == {
+        "a": SMALL,
+        "b": SMALL,
+        "c": 20,
+        "d": 0,
+    }
+    assert suppress({"a": 3, "b": 2, "c": 20}, 25) == {"a": SMALL, "b": SMALL, "c": 20}
+
+
+def test_a_rate_resting_on_fewer_than_5_is_hidden():
+    assert suppress(Decimal("50.0"), 2) == SMALL
+    assert suppress(Decimal("50.0"), 10) == Decimal("50.0")
+
+
+def test_the_dashboard_hides_small_numbers_from_inspectors_only(
+    client, lead, inspector, home_prison
+):
+    today = timezone.localdate()
+    buddy = BuddyFactory(prison=home_prison)
+    for n in range(3):  # three people supported this month
+        Session.objects.create(
+            prison=home_prison,
+            buddy=buddy,
+            recipient=RecipientFactory(prison=home_prison),
+            date=today - dt.timedelta(days=n % max(today.day, 1)),
+            period="am",
+            minutes=30,
+            paid=True,
+        )
+    client.force_login(lead)
+    lead_page = client.get(reverse("monitoring-dashboard", args=["HMX"])).content.decode()
+    client.force_login(inspector)
+    inspector_page = client.get(reverse("monitoring-dashboard", args=["HMX"])).content.decode()
+
+    def this_month(page):
+        row = page.split("People supported</th>", 1)[1].split("</tr>", 1)[0]
+        return re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[0].strip()
+
+    assert this_month(lead_page) == "3"
+    assert this_month(inspector_page) == "&lt;5"
+    assert "Governance model (1 to 6)" in inspector_page
