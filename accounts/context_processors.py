@@ -23,6 +23,7 @@ def navigation(request):
     if policy.has_capability(user, policy.VIEW_AGGREGATES):
         items.append(("Prisons", reverse("prison-list")))
         items.append(("Costs", reverse("cost-comparison", args=[last_financial_year()])))
+        items.append(("Monitoring", reverse("monitoring-comparison")))
     if policy.has_capability(user, policy.ADMINISTER):
         items.append(("Unit costs", reverse("unit-costs")))
     items.append(("Help", reverse("help")))

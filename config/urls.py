@@ -17,6 +17,12 @@ urlpatterns = [
     path("prisons/<str:code>/sessions/", include("buddies.activity_urls")),
     path("prisons/<str:code>/incidents/", include("governance.incident_urls")),
     path("prisons/<str:code>/monitoring/", monitoring_views.dashboard, name="monitoring-dashboard"),
+    path(
+        "prisons/<str:code>/monitoring.pdf",
+        monitoring_views.summary_pdf,
+        name="monitoring-summary-pdf",
+    ),
+    path("monitoring/compare/", monitoring_views.comparison, name="monitoring-comparison"),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
     path("", include("costs.urls")),

@@ -59,3 +59,76 @@ def test_the_dashboard_hides_small_numbers_from_inspectors_only(
     assert this_month(lead_page) == "3"
     assert this_month(inspector_page) == "&lt;5"
     assert "Governance model (1 to 6)" in inspector_page
+
+
+def test_the_comparison_csv_hides_small_numbers_for_analysts(
+    client, analyst, lead, home_prison, other_prison
+):
+    import csv
+    import io
+
+    today = timezone.localdate()
+    buddy = BuddyFactory(prison=home_prison)
+    for n in range(2):
+        Session.objects.create(
+            prison=home_prison,
+            buddy=buddy,
+            recipient=RecipientFactory(prison=home_prison),
+            date=today - dt.timedelta(days=n + 1),
+            period="am",
+            minutes=30,
+            paid=True,
+        )
+    client.force_login(analyst)
+    response = client.get(reverse("monitoring-comparison") + "?format=csv")
+    rows = {
+        row["prison_code"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))
+    }
+    assert sorted(rows) == ["HMX", "OTX"]
+    assert rows["HMX"]["sessions_delivered"] == SMALL
+    assert rows["OTX"]["sessions_delivered"] == "0"
+    client.force_login(lead)
+    rows = {
+        row["prison_code"]: row
+        for row in csv.DictReader(
+            io.StringIO(
+                client.get(reverse("monitoring-comparison") + "?format=csv").content.decode()
+            )
+        )
+    }
+    assert list(rows) == ["HMX"] and rows["HMX"]["sessions_delivered"] == "2"
+
+
+def test_an_inspector_downloads_the_monitoring_summary(client, inspector, home_prison, tmp_path):
+    import subprocess
+
+    today = timezone.localdate()
+    buddy = BuddyFactory(prison=home_prison)
+    for n in range(6):
+        Session.objects.create(
+            prison=home_prison,
+            buddy=buddy,
+            recipient=RecipientFactory(prison=home_prison),
+            date=today - dt.timedelta(days=n + 1),
+            period="am",
+            minutes=30,
+            paid=True,
+        )
+    client.force_login(inspector)
+    response = client.get(reverse("monitoring-summary-pdf", args=["HMX"]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(  # noqa: S603
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Monitoring summary: HMP Home" in text
+    assert "Governance model" in text and "PSI 17/2015 requirements" in text
+    delivered = next(
+        line for line in text.splitlines() if line.strip().startswith("Sessions delivered")
+    )
+    assert delivered.split()[2:] == ["6", "0"]  # this period, the one before
+    assert "Sam" not in text and buddy.prison_number not in text
