@@ -9,6 +9,7 @@ from accounts import policy
 from common.formatting import govuk_date
 from monitoring.disclosure import NOT_ABOUT_PEOPLE, suppress
 from monitoring.indicators import INDICATORS, LABELS, compute_all
+from monitoring.trends import bars, monthly_sessions
 
 
 def periods(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
@@ -39,10 +40,24 @@ def dashboard(request, prison):
             value = suppress(indicator.value, indicator.base) if hide else indicator.value
             cells.append(value)
         rows.append((LABELS[key], cells))
+    series = monthly_sessions(prison, today)
+    charts = []
+    if not hide_small:  # monthly counts can be small: shown only to those who see the records
+        charts = [
+            ("Sessions delivered each month", bars(series, "delivered")),
+            ("Sessions missed each month", bars(series, "missed")),
+        ]
     return render(
         request,
         "monitoring/dashboard.html",
-        {"prison": prison, "periods": chosen, "rows": rows, "hide_small": hide_small},
+        {
+            "prison": prison,
+            "periods": chosen,
+            "rows": rows,
+            "hide_small": hide_small,
+            "series": series,
+            "charts": charts,
+        },
     )
 
 
