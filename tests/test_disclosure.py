@@ -53,7 +53,7 @@ def test_the_dashboard_hides_small_numbers_from_inspectors_only(
     inspector_page = client.get(reverse("monitoring-dashboard", args=["HMX"])).content.decode()
 
     def this_month(page):
-        row = page.split("People supported</th>", 1)[1].split("</tr>", 1)[0]
+        row = page.split('pc-sheet__name">People supported</th>', 1)[1].split("</tr>", 1)[0]
         return re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S)[0].strip()
 
     assert this_month(lead_page) == "3"
