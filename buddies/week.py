@@ -27,7 +27,7 @@ CELL_HELP = (
 
 
 class CellInvalid(ValueError):
-    pass
+    """A cell's text is not minutes, minutes and u, or a missed-session letter."""
 
 
 # Weeks and months asked for by address are kept to years the service can mean.
