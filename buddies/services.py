@@ -2,12 +2,13 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from buddies.constants import BuddyStatus, PayScheme
 from buddies.models import Buddy, PayRate
 from buddies.rules import TransitionRefused, check_transition
+from common.validation import full_clean_or_raise
 from governance.models import PeerRole, Prison
 
 # Fields a lead edits directly; status and its dates change only through buddy_change_status.
@@ -31,18 +32,7 @@ DUPLICATE = "There is already a buddy with this prison number in this prison"
 
 def _save(buddy: Buddy) -> None:
     """Validate and save; on failure the in-memory record is put back as it is stored."""
-    try:
-        buddy.full_clean()
-    except ValidationError as error:
-        if buddy.pk:
-            buddy.refresh_from_db()
-        errors = error.message_dict
-        if DUPLICATE in errors.get(NON_FIELD_ERRORS, []):
-            errors[NON_FIELD_ERRORS].remove(DUPLICATE)
-            errors.setdefault("prison_number", []).append(DUPLICATE)
-            if not errors[NON_FIELD_ERRORS]:
-                del errors[NON_FIELD_ERRORS]
-        raise ValidationError(errors) from None
+    full_clean_or_raise(buddy, duplicate=DUPLICATE, duplicate_field="prison_number")
     try:
         with transaction.atomic():
             buddy.save()

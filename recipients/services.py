@@ -1,7 +1,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -10,6 +10,7 @@ from buddies.constants import BuddyStatus, VettingOutcome
 from buddies.models import Buddy
 from buddies.rules import fit_to_work
 from common.formatting import govuk_date
+from common.validation import full_clean_or_raise
 from governance.models import Need, Prison, Task
 from recipients.constants import (
     PlanState,
@@ -34,28 +35,12 @@ RECIPIENT_FIELDS = [
 DUPLICATE_PERSON = "This prison already has a person with this prison number"
 
 
-def _clean(instance, *, duplicate: str = "", duplicate_field: str = "") -> None:
-    """full_clean(), with a duplicate-key message moved next to the field it is about."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        errors = error.message_dict
-        if duplicate and duplicate in errors.get(NON_FIELD_ERRORS, []):
-            errors[NON_FIELD_ERRORS].remove(duplicate)
-            errors.setdefault(duplicate_field, []).append(duplicate)
-            if not errors[NON_FIELD_ERRORS]:
-                del errors[NON_FIELD_ERRORS]
-        if instance.pk:
-            instance.refresh_from_db()
-        raise ValidationError(errors) from None
-
-
 @transaction.atomic
 def recipient_create(*, prison: Prison, needs: Iterable[Need] = (), **fields) -> Recipient:
     recipient = Recipient(
         prison=prison, **{k: v for k, v in fields.items() if k in RECIPIENT_FIELDS}
     )
-    _clean(recipient, duplicate=DUPLICATE_PERSON, duplicate_field="prison_number")
+    full_clean_or_raise(recipient, duplicate=DUPLICATE_PERSON, duplicate_field="prison_number")
     recipient.save()
     recipient.needs.set(needs)
     return recipient
@@ -68,7 +53,7 @@ def recipient_update(*, recipient: Recipient, needs: Iterable[Need], **fields) -
         raise TypeError(f"recipient_update does not change {sorted(unknown)}")
     for name, value in fields.items():
         setattr(recipient, name, value)
-    _clean(recipient, duplicate=DUPLICATE_PERSON, duplicate_field="prison_number")
+    full_clean_or_raise(recipient, duplicate=DUPLICATE_PERSON, duplicate_field="prison_number")
     recipient.save()
     needs = list(needs)
     if {n.code for n in needs} != set(recipient.needs.values_list("code", flat=True)):
@@ -99,7 +84,7 @@ def recipient_end_support(
             {"on": "Support cannot end before it has started: record when it started first"}
         )
     try:
-        _clean(recipient)
+        full_clean_or_raise(recipient)
     except ValidationError as error:
         raise ValidationError(
             {("on" if k == "support_ended_on" else k): v for k, v in error.message_dict.items()}
@@ -179,7 +164,7 @@ def care_plan_save(
         )
     plan.state = PlanState.DRAFT
     check_plan_content(plan, tasks)
-    _clean(
+    full_clean_or_raise(
         plan,
         duplicate="This person already has a plan version starting on that date",
         duplicate_field="starts_on",
@@ -297,7 +282,7 @@ def assignment_create(
         started_on=started_on,
         no_personal_relationship_confirmed=True,
     )
-    _clean(
+    full_clean_or_raise(
         assignment,
         duplicate="This buddy already starts supporting this person on that date",
         duplicate_field="started_on",
@@ -332,7 +317,7 @@ def assignment_end(*, assignment: Assignment, on: dt.date) -> Assignment:
     if assignment.ended_on:
         raise ValidationError("This assignment has already ended")
     assignment.ended_on = on
-    _clean(assignment)
+    full_clean_or_raise(assignment)
     if on > timezone.localdate():
         assignment.refresh_from_db()
         raise ValidationError({"ended_on": "The end date must be today or in the past"})
@@ -376,7 +361,7 @@ def recipient_take_over(*, prison: Prison, prison_number: str) -> Recipient:
         formal_care=source.formal_care,
         transferred_from=source,
     )
-    _clean(person)
+    full_clean_or_raise(person)
     person.save()
     person.needs.set(source.needs.all())
     return person
