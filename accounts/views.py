@@ -3,12 +3,8 @@ from django.shortcuts import render
 
 from accounts import policy
 from accounts.forms import SignInForm
-from buddies.constants import Outcome
-from buddies.selectors import activity_todo_counts, buddy_todo_counts
-from governance.incident_selectors import incident_todo_counts
+from accounts.todo import action_lists
 from governance.models import Prison
-from governance.selectors import governance_todo_counts
-from recipients.selectors import recipient_todo_counts
 
 
 class SignInView(auth_views.LoginView):
@@ -26,24 +22,7 @@ def home(request):
     prisons = list(
         Prison.objects.for_user(user).select_related("scheme", "local_authority").order_by("name")
     )
-    sources = [
-        buddy_todo_counts(user),
-        recipient_todo_counts(user),
-        activity_todo_counts(user),
-        governance_todo_counts(user),
-        incident_todo_counts(user),
-    ]
-    todo = []
-    for prison in prisons:
-        if not any(prison.pk in counts for counts in sources):
-            continue
-        merged = {k: v for counts in sources for k, v in counts.get(prison.pk, {}).items()}
-        merged["missed_reasons"] = [
-            (Outcome(key.split(":", 1)[1]).label.removeprefix("Missed: "), n)
-            for key, n in merged.items()
-            if key.startswith("missed_last_week:")
-        ]
-        todo.append((prison, merged))
+    todo = action_lists(user, prisons)
     return render(
         request,
         "accounts/home.html",

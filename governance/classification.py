@@ -24,6 +24,7 @@ from governance.compliance import (
 )
 from governance.constants import SupervisionKind
 from governance.models import Scheme, Supervision, TrainingRecord
+from monitoring.disclosure import shown
 
 # Levels of each column, lowest first.
 NONE, SOME, ALL_FOUR, FORMALISED, FORMAL = "none", "some", "all_four", "formalised", "formal"
@@ -262,14 +263,14 @@ def employment_reason(m: dict) -> str:
     if not started:
         return f"Employment processes ({label}): no buddy has started work"
     text = (
-        f"Employment processes ({label}): {m['all_four_steps']} of "
+        f"Employment processes ({label}): {shown(m['all_four_steps'])} of "
         f"{count(started, 'buddy', 'buddies')} who started work {has(m['all_four_steps'])} "
-        f"all four employment steps recorded (application {m['applied']}, security vetting "
-        f"{m['vetted']}, interview {m['interviewed']}, compact {m['compact_signed']})"
+        f"all four employment steps recorded (application {shown(m['applied'])}, security vetting "
+        f"{shown(m['vetted'])}, interview {shown(m['interviewed'])}, compact {shown(m['compact_signed'])})"
     )
     if m["employment"] in {ALL_FOUR, FORMALISED}:
         text += (
-            f"; {m['all_four_before_start']} of {started} had all four before starting work "
+            f"; {shown(m['all_four_before_start'])} of {shown(started)} had all four before starting work "
             f"(formalised needs at least {FORMALISED_SHARE}%)"
         )
     return text
@@ -281,12 +282,12 @@ def buddy_training_reason(m: dict, on: dt.date) -> str:
     if not active:
         return f"Buddy training and support ({label}): no buddy is active"
     text = (
-        f"Buddy training and support ({label}): {m['trained']} of "
+        f"Buddy training and support ({label}): {shown(m['trained'])} of "
         f"{count(active, 'active buddy', 'active buddies')} "
-        f"{'holds' if m['trained'] == 1 else 'hold'} "
-        f"every mandatory module, {m['supervised']} of {active} supervised in the "
+        f"{'holds' if shown(m['trained']) == 1 else 'hold'} "
+        f"every mandatory module, {shown(m['supervised'])} of {shown(active)} supervised in the "
         f"{m['supervision_limit_days']} days up to {govuk_date(on)}, "
-        f"{m['with_training_or_supervision']} of {active} with any training, or group or "
+        f"{shown(m['with_training_or_supervision'])} of {shown(active)} with any training, or group or "
         "one-to-one supervision, on record"
     )
     if not m["mandatory_modules"]:
@@ -299,5 +300,5 @@ def staff_training_reason(m: dict) -> str:
     return (
         f"Staff training ({label}): "
         f"{count(m['staff_on_scheme'], 'member', 'members')} of staff trained on the peer support "
-        f"scheme, {m['staff_with_training']} with any training on record"
+        f"scheme, {shown(m['staff_with_training'])} with any training on record"
     )

@@ -35,6 +35,7 @@ from common.formatting import govuk_date
 from governance.constants import Organisation, TaskKind
 from governance.models import Incident, Scheme, StaffMember, Supervision
 from governance.training import TrainingContext
+from monitoring.disclosure import hiding, shown
 from recipients.constants import MentalCapacity
 from recipients.models import Assignment, CarePlan, Recipient
 
@@ -65,12 +66,17 @@ class RequirementResult:
     explanation: str
     evidence: tuple[str, dict, str]  # (URL name, URL kwargs, query string) of the records behind it
     url: str  # `evidence` reversed, for templates
+    small_numbers_hidden: bool = False  # built for someone who may not see counts of 1 to 4
 
     @property
     def percent(self) -> int | None:
         """The share met, for a partly met requirement with some records short: rounded half up
-        and kept between 1 and 99, so "partly" never reads as 0% or 100%."""
+        and kept between 1 and 99, so "partly" never reads as 0% or 100%. Not given when small
+        numbers are hidden and the records met or short number 1 to 4 (it would tell them)."""
         if self.status != PARTLY_MET or not 0 < self.numerator < self.denominator:
+            return None
+        short = self.denominator - self.numerator
+        if self.small_numbers_hidden and (self.numerator < 5 or short < 5):
             return None
         share = (Decimal(100) * self.numerator / self.denominator).quantize(
             Decimal(1), rounding=ROUND_HALF_UP
@@ -311,17 +317,19 @@ def short_of(status: str, check_passed: bool) -> str:
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
-    """A count with its noun: "1 session", "2 sessions", "0 people"."""
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+    """A count with its noun: "1 session", "2 sessions", "0 people" ("<5 sessions" while small
+    numbers are hidden)."""
+    shown_n = shown(n)
+    return f"{shown_n} {singular if shown_n == 1 else plural or singular + 's'}"
 
 
 def of(n: int, total: int, singular: str, plural: str | None = None) -> str:
     """A share with its noun: "7 of 9 active buddies", "1 of 1 active buddy"."""
-    return f"{n} of {count(total, singular, plural)}"
+    return f"{shown(n)} of {count(total, singular, plural)}"
 
 
 def has(n: int) -> str:
-    return "has" if n == 1 else "have"
+    return "has" if shown(n) == 1 else "have"
 
 
 def result(
@@ -345,6 +353,7 @@ def result(
         explanation=explanation,
         evidence=(url_name, kwargs, query),
         url=reverse(url_name, kwargs=kwargs) + query,
+        small_numbers_hidden=hiding(),
     )
 
 
@@ -402,7 +411,7 @@ def requirement_2(facts: Facts) -> RequirementResult:
         text = NOBODY_SUPPORTED
     text += (
         f"; {count(forbidden, 'session')} in the last 12 months "
-        f"{'records' if forbidden == 1 else 'record'} a task that is never allowed"
+        f"{'records' if shown(forbidden) == 1 else 'record'} a task that is never allowed"
         if forbidden
         else "; no session in the last 12 months records a task that is never allowed"
     )
@@ -453,8 +462,8 @@ def requirement_4(facts: Facts) -> RequirementResult:
         text = (
             f"{of(n, d, 'active buddy', 'active buddies')} {has(n)} security vetting approved, "
             f"mandatory training that counts and supervision in the {facts.supervision_limit_days} "
-            f"days up to {govuk_date(facts.on)} ({facts.vetted} vetted, {facts.trained} trained, "
-            f"{facts.supervised} supervised)"
+            f"days up to {govuk_date(facts.on)} ({shown(facts.vetted)} vetted, "
+            f"{shown(facts.trained)} trained, {shown(facts.supervised)} supervised)"
         )
         if not facts.mandatory_modules:
             text += "; the prison has not chosen which training modules are mandatory"
@@ -480,7 +489,8 @@ def requirement_5(facts: Facts) -> RequirementResult:
     n, d = facts.compact_and_pay_rate, facts.active
     text = (
         f"{of(n, d, 'active buddy', 'active buddies')} {has(n)} a signed compact and a pay rate "
-        f"in force, paid or unpaid volunteer ({facts.compact} with a compact, {facts.pay_rate} with "
+        f"in force, paid or unpaid volunteer ({shown(facts.compact)} with a compact, "
+        f"{shown(facts.pay_rate)} with "
         "a pay rate)"
         if d
         else NO_ACTIVE_BUDDIES
@@ -547,7 +557,7 @@ def requirement_7(facts: Facts) -> RequirementResult:
         )
         staff = (
             f"{of(n, d, 'member of staff involved', 'members of staff involved')} "
-            f"{'works' if n == 1 else 'work'} for the prison"
+            f"{'works' if shown(n) == 1 else 'work'} for the prison"
             if d
             else "no staff are recorded as involved"
         )
@@ -575,7 +585,7 @@ def requirement_8(facts: Facts) -> RequirementResult:
     if d:
         text = (
             f"{of(n, d, 'session')} in the 12 months up to {govuk_date(facts.on)} "
-            f"{'records' if n == 1 else 'record'} only allowed tasks"
+            f"{'records' if shown(n) == 1 else 'record'} only allowed tasks"
         )
     else:
         text = f"No sessions are recorded in the 12 months up to {govuk_date(facts.on)}"
@@ -605,7 +615,7 @@ def requirement_9(facts: Facts) -> RequirementResult:
     n, d = facts.plans_agreed, facts.plans_in_force
     text = (
         f"{of(n, d, 'approved care plan in force', 'approved care plans in force')} "
-        f"{'was' if n == 1 else 'were'} agreed with the buddy and with the person, or by a "
+        f"{'was' if shown(n) == 1 else 'were'} agreed with the buddy and with the person, or by a "
         "best-interests decision when the person lacked capacity"
         if d
         else NO_PLAN_IN_FORCE
@@ -630,7 +640,7 @@ def requirement_10(facts: Facts) -> RequirementResult:
     n, d = facts.plans_with_boundaries, facts.plans_in_force
     text = (
         f"{of(n, d, 'approved care plan in force', 'approved care plans in force')} "
-        f"{'records' if n == 1 else 'record'} that the limits of the role were explained"
+        f"{'records' if shown(n) == 1 else 'record'} that the limits of the role were explained"
         if d
         else NO_PLAN_IN_FORCE
     )
@@ -653,7 +663,7 @@ def requirement_11(facts: Facts) -> RequirementResult:
     (the database refuses an unconfirmed one, so it is met whenever there are assignments)."""
     n, d = facts.open_assignments_confirmed, facts.open_assignments
     text = (
-        f"{of(n, d, 'current buddy assignment')} {'confirms' if n == 1 else 'confirm'} no "
+        f"{of(n, d, 'current buddy assignment')} {'confirms' if shown(n) == 1 else 'confirm'} no "
         "personal relationship"
         if d
         else "No buddy is assigned to anyone on this date"
@@ -684,7 +694,7 @@ def requirement_12(facts: Facts) -> RequirementResult:
         text = (
             f"{count(due, 'person', 'people')} to refer to the local authority; "
             f"{of(n, d, 'person', 'people')} supported or helped regularly "
-            f"{'needs' if n == 1 else 'need'} no referral"
+            f"{'needs' if shown(n) == 1 else 'need'} no referral"
         )
     else:
         text = NOBODY_SUPPORTED
@@ -716,7 +726,7 @@ def requirement_13(facts: Facts) -> RequirementResult:
     )
     text += (
         f"; {of(referred, concerns, 'open safeguarding concern')} "
-        f"{'has' if referred == 1 else 'have'} a safeguarding referral"
+        f"{'has' if shown(referred) == 1 else 'have'} a safeguarding referral"
         if concerns
         else "; no safeguarding concern is open"
     )

@@ -6,9 +6,14 @@ hidden one cannot be worked out from the total. A rate or percentage resting on 
 is hidden as well.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 SMALL = "<5"
+# A group's figure withheld because it would give away a hidden figure of one of its members.
+CONFIDENTIAL = "[c]"
 
 # Indicators that count no people or sessions (a model number, requirements, money): never hidden.
 NOT_ABOUT_PEOPLE = {
@@ -47,3 +52,27 @@ def suppress(value, base: int):
     if _small(value):
         return SMALL
     return value
+
+
+# Sentences built for people who may see records (PSI explanations, the governance model's
+# reasons) put counts into words. Inside `small_numbers_hidden()`, `shown(n)` writes 1 to 4 as
+# "<5", so the same sentence can go to an inspector.
+_hiding: ContextVar[bool] = ContextVar("hiding_small_numbers", default=False)
+
+
+@contextmanager
+def small_numbers_hidden(hide: bool = True) -> Iterator[None]:
+    token = _hiding.set(hide)
+    try:
+        yield
+    finally:
+        _hiding.reset(token)
+
+
+def hiding() -> bool:
+    return _hiding.get()
+
+
+def shown(n: int) -> int | str:
+    """n as it may be written in a sentence: "<5" for 1 to 4 while small numbers are hidden."""
+    return SMALL if _hiding.get() and _small(n) else n

@@ -6,10 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import policy
+from accounts.todo import action_lists
 from common.formatting import govuk_date
-from monitoring.disclosure import NOT_ABOUT_PEOPLE, suppress
-from monitoring.indicators import INDICATORS, LABELS, compute_all
-from monitoring.trends import bars, monthly_sessions
+from monitoring import summary
+from monitoring.comparison import GROUPINGS, comparison_table, headings
+from monitoring.indicators import compute_all
+from monitoring.trends import bars, hide_small_months, monthly_sessions
 
 
 def periods(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
@@ -23,40 +25,37 @@ def periods(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
     ]
 
 
+def hides_small_numbers(user) -> bool:
+    """Whoever may not see records sees counts of 1 to 4 as "<5" (statistical disclosure control)."""
+    return not policy.has_capability(user, policy.VIEW_PERSONAL_DATA)
+
+
 @policy.prison_view(policy.VIEW_AGGREGATES)
 def dashboard(request, prison):
-    """Every indicator for this month, last month and the last 12 months. Roles that see no
-    people get small numbers hidden (statistical disclosure control)."""
+    """Every indicator for this month, last month and the last 12 months, monthly charts and,
+    for those who see the records, the prison's action lists."""
     today = timezone.localdate()
     chosen = periods(today)
+    hide_small = hides_small_numbers(request.user)
     results = [compute_all([prison], start, end) for _label, start, end in chosen]
-    hide_small = not policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA)
-    rows = []
-    for key in INDICATORS:
-        cells = []
-        for result in results:
-            indicator = result[key]
-            hide = hide_small and key not in NOT_ABOUT_PEOPLE
-            value = suppress(indicator.value, indicator.base) if hide else indicator.value
-            cells.append(value)
-        rows.append((LABELS[key], cells))
     series = monthly_sessions(prison, today)
-    charts = []
-    if not hide_small:  # monthly counts can be small: shown only to those who see the records
-        charts = [
-            ("Sessions delivered each month", bars(series, "delivered")),
-            ("Sessions missed each month", bars(series, "missed")),
-        ]
+    if hide_small:
+        series = hide_small_months(series)
+    todo = [] if hide_small else action_lists(request.user, [prison])
     return render(
         request,
         "monitoring/dashboard.html",
         {
             "prison": prison,
             "periods": chosen,
-            "rows": rows,
+            "rows": summary.indicator_rows(results, hide_small=hide_small),
             "hide_small": hide_small,
             "series": series,
-            "charts": charts,
+            "charts": [
+                ("Sessions delivered each month", bars(series, "delivered")),
+                ("Sessions missed each month", bars(series, "missed")),
+            ],
+            "todo": todo,
         },
     )
 
@@ -77,105 +76,81 @@ def _period_from(request, today: dt.date) -> tuple[dt.date, dt.date]:
     return (start, end) if start <= end else (end, start)
 
 
-COMPARED = [
-    "buddies_active",
-    "recipients_supported",
-    "sessions_delivered",
-    "sessions_informal",
-    "buddies_trained_pct",
-    "buddies_supervised_pct",
-    "incidents_per_1000_sessions",
-    "escalations_due",
-    "governance_model",
-]
-
-
-def comparison_rows(prisons, start, end, *, hide_small: bool):
-    rows = []
-    for prison in prisons:
-        cells = []
-        for key in COMPARED:
-            indicator = INDICATORS[key]([prison], start, end)
-            hide = hide_small and key not in NOT_ABOUT_PEOPLE
-            cells.append(suppress(indicator.value, indicator.base) if hide else indicator.value)
-        rows.append((prison, cells))
-    return rows
-
-
 @policy.require_capability(policy.VIEW_AGGREGATES)
 def comparison(request):
-    """Key indicators across the user's prisons, with region, category and leadership."""
+    """Key indicators across the user's prisons, per prison or per region, category, leadership
+    or governance model; as a page, a CSV or a PDF."""
     from governance.models import Prison
 
     start, end = _period_from(request, timezone.localdate())
+    by = request.GET.get("by")
+    if by not in GROUPINGS:
+        by = "prison"
     prisons = (
-        Prison.objects.for_user(request.user).select_related("scheme").order_by("region", "name")
+        Prison.objects.for_user(request.user)
+        .select_related("scheme", "local_authority")
+        .order_by("region", "name")
     )
-    hide_small = not policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA)
-    rows = comparison_rows(prisons, start, end, hide_small=hide_small)
-    if request.GET.get("format") == "csv":
+    hide_small = hides_small_numbers(request.user)
+    keys, rows = comparison_table(prisons, start, end, by=by, hide_small=hide_small)
+    name = f"prisons-compared-by-{by.replace('_', '-')}-{start}-to-{end}"
+    output = request.GET.get("format")
+    if output == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="monitoring-{start}-to-{end}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         writer = csv.writer(response, lineterminator="\n")
-        writer.writerow(["prison_code", "region", "category", "leadership", *COMPARED])
-        for prison, cells in rows:
-            leadership = prison.scheme.leadership if hasattr(prison, "scheme") else ""
-            writer.writerow([prison.code, prison.region, prison.category, leadership, *cells])
+        if by == "prison":
+            writer.writerow(["prison_code", "region", "category", "leadership", *keys])
+            for row in rows:
+                scheme = getattr(row.prison, "scheme", None)
+                writer.writerow(
+                    [
+                        row.prison.code,
+                        row.prison.region,
+                        row.prison.category,
+                        scheme.leadership if scheme else "",
+                        *row.cells,
+                    ]
+                )
+        else:
+            writer.writerow([by, *keys])
+            for row in rows:
+                writer.writerow([row.label, *row.cells])
         return response
-    return render(
-        request,
-        "monitoring/comparison.html",
-        {
-            "rows": rows,
-            "headings": [LABELS[key] for key in COMPARED],
-            "start": start,
-            "end": end,
-            "hide_small": hide_small,
-            "query": request.GET.urlencode(),
-        },
-    )
+    context = {
+        "rows": rows,
+        "headings": headings(keys),
+        "by": by,
+        "by_label": GROUPINGS[by],
+        "groupings": GROUPINGS,
+        "start": start,
+        "end": end,
+        "hide_small": hide_small,
+        "query": f"from={start}&to={end}&by={by}",
+    }
+    if output == "pdf":
+        from common.pdf import pdf_response, render_pdf
+
+        period = f"{govuk_date(start)} to {govuk_date(end)}"
+        pdf = render_pdf(
+            template_name="monitoring/comparison_pdf.html",
+            context={**context, "running_header": f"Prisons compared · {period}"},
+            title=f"Prisons compared by {GROUPINGS[by].lower()}, {period}",
+            subject="Peer-supported social care: the evaluation guide's indicators",
+            sensitive=False,
+            request=request,
+        )
+        return pdf_response(pdf, f"{name}.pdf")
+    return render(request, "monitoring/comparison.html", context)
 
 
 @policy.prison_view(policy.VIEW_AGGREGATES)
 def summary_pdf(request, prison):
     """The monitoring summary of one prison for a period, as a tagged A4 PDF for inspectors."""
-    from common.pdf import pdf_response, render_pdf
-    from governance.classification import governance_model
-    from governance.compliance import psi_compliance
+    from common.pdf import pdf_response
 
     start, end = _period_from(request, timezone.localdate())
-    length = end - start
-    previous_end = start - dt.timedelta(days=1)
-    previous_start = previous_end - length
-    now, before = (
-        compute_all([prison], start, end),
-        compute_all([prison], previous_start, previous_end),
-    )
-    hide_small = not policy.has_capability(request.user, policy.VIEW_PERSONAL_DATA)
-    rows = []
-    for key in INDICATORS:
-        hide = hide_small and key not in NOT_ABOUT_PEOPLE
-        values = [
-            suppress(result[key].value, result[key].base) if hide else result[key].value
-            for result in (now, before)
-        ]
-        rows.append((LABELS[key], values))
-    period = f"{govuk_date(start)} to {govuk_date(end)}"
-    pdf = render_pdf(
-        template_name="monitoring/summary_pdf.html",
-        context={
-            "prison": prison,
-            "rows": rows,
-            "period": period,
-            "previous": f"{govuk_date(previous_start)} to {govuk_date(previous_end)}",
-            "classification": governance_model(prison, end),
-            "results": psi_compliance(prison, end),
-            "hide_small": hide_small,
-            "running_header": f"{prison.name} · {period}",
-        },
-        title=f"Monitoring summary: {prison.name}, {period}",
-        subject="Peer-supported social care: the evaluation guide's indicators",
-        sensitive=False,
-        request=request,
+    pdf = summary.summary_pdf(
+        [prison], start, end, hide_small=hides_small_numbers(request.user), request=request
     )
     return pdf_response(pdf, f"monitoring-{prison.code}-{start}-to-{end}.pdf")

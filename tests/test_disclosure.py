@@ -126,7 +126,7 @@ def test_an_inspector_downloads_the_monitoring_summary(client, inspector, home_p
         check=True,
     ).stdout
     assert "Monitoring summary: HMP Home" in text
-    assert "Governance model" in text and "PSI 17/2015 requirements" in text
+    assert "Governance model" in text and "Mandatory requirements (PSI 17/2015)" in text
     delivered = next(
         line for line in text.splitlines() if line.strip().startswith("Sessions delivered")
     )

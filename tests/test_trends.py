@@ -3,9 +3,10 @@
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 
 from buddies.models import Session
-from monitoring.trends import bars, month_starts, monthly_sessions
+from monitoring.trends import bars, hide_small_months, month_starts, monthly_sessions
 from tests.factories import BuddyFactory, RecipientFactory
 
 
@@ -46,14 +47,43 @@ def test_bars_scale_to_the_largest_month():
     assert [(b["height"], b["y"]) for b in chart["bars"]] == [(100, 0), (50, 50), (0, 100)]
 
 
-def test_charts_are_shown_to_leads_not_to_inspectors(client, lead, inspector, home_prison):
+def test_small_months_get_no_bar_when_small_numbers_are_hidden():
+    series = [
+        {"month": dt.date(2026, m, 1), "delivered": n, "missed": 0, "people": p}
+        for m, n, p in [(1, 10, 6), (2, 3, 1), (3, 0, 0)]
+    ]
+    hidden = hide_small_months(series)
+    assert [(p["delivered"], p["people"]) for p in hidden] == [(10, 6), ("<5", "<5"), (0, 0)]
+    chart = bars(hidden, "delivered", height=100)
+    assert [(b["height"], b["hidden"]) for b in chart["bars"]] == [
+        (100, False),
+        (0, True),
+        (0, False),
+    ]
+
+
+def test_inspectors_see_the_charts_with_small_months_hidden(client, lead, inspector, home_prison):
+    buddy = BuddyFactory(prison=home_prison)
+    ann = RecipientFactory(prison=home_prison)
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for n in range(3):  # three sessions this month: a small number
+        Session.objects.create(
+            prison=home_prison,
+            buddy=buddy,
+            recipient=ann,
+            date=first,
+            period=["am", "pm", "eve"][n],
+            minutes=30,
+            outcome="yes",
+        )
+    url = reverse("monitoring-dashboard", args=["HMX"])
     client.force_login(lead)
-    assert (
-        "Sessions delivered each month"
-        in client.get(reverse("monitoring-dashboard", args=["HMX"])).content.decode()
-    )
+    page = client.get(url).content.decode()
+    assert 'height="120" fill="#1d70b8"' in page  # this month's bar, the tallest
+    assert "&lt;5</text>" not in page
     client.force_login(inspector)
-    assert (
-        "Sessions delivered each month"
-        not in client.get(reverse("monitoring-dashboard", args=["HMX"])).content.decode()
-    )
+    page = client.get(url).content.decode()
+    assert "Sessions delivered each month" in page
+    assert 'height="120" fill="#1d70b8"' not in page
+    assert page.count("&lt;5</text>") == 1  # this month's mark on the delivered chart

@@ -29,3 +29,9 @@ def get_item(mapping, key):
 def words(code: str) -> str:
     """A code as words: local_authority becomes "local authority"."""
     return str(code).replace("_", " ")
+
+
+@register.filter
+def is_breakdown(value) -> bool:
+    """True for an indicator's breakdown (a dict of code to number), even an empty one."""
+    return isinstance(value, dict)

@@ -8,11 +8,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.models import Prison
+from monitoring.disclosure import small_numbers_hidden
 from monitoring.indicators import compute_all
+from monitoring.summary import shown_value, summary_pdf
 
 
 class Command(BaseCommand):
-    help = "Report the evaluation guide's monitoring indicators for prisons and a period."
+    help = (
+        "Report the evaluation guide's monitoring indicators for prisons and a period, as JSON, "
+        "CSV or the PDF monitoring summary."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,8 +25,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--from", required=True, metavar="YYYY-MM-DD", dest="start")
         parser.add_argument("--to", required=True, metavar="YYYY-MM-DD", dest="end")
-        parser.add_argument("--format", choices=["json", "csv"], default="json")
-        parser.add_argument("--output", type=Path, help="write here instead of to the screen")
+        parser.add_argument("--format", choices=["json", "csv", "pdf"], default="json")
+        parser.add_argument(
+            "--output", type=Path, help="write here instead of to the screen (needed for pdf)"
+        )
+        parser.add_argument(
+            "--suppress-small",
+            action="store_true",
+            help="show counts of 1 to 4 as <5, as inspectors and national analysts see them",
+        )
 
     def handle(self, *args, **options):
         start = parse_date(options["start"], "--from")
@@ -33,7 +45,17 @@ class Command(BaseCommand):
         unknown = sorted(set(codes) - {prison.code for prison in prisons})
         if unknown:
             raise CommandError(f"No prison with code {', '.join(unknown)}")
-        report = report_json(codes, start, end, compute_all(prisons, start, end))
+        prisons.sort(key=lambda prison: codes.index(prison.code))
+        hide_small = options["suppress_small"]
+        if options["format"] == "pdf":
+            if not options["output"]:
+                raise CommandError("--format pdf needs --output FILE: a PDF is not for the screen")
+            pdf = summary_pdf(prisons, start, end, hide_small=hide_small)
+            options["output"].write_bytes(pdf)
+            return
+        with small_numbers_hidden(hide_small):
+            indicators = compute_all(prisons, start, end)
+        report = report_json(codes, start, end, indicators, hide_small=hide_small)
         content = (
             json.dumps(report, indent=2) + "\n"
             if options["format"] == "json"
@@ -64,12 +86,17 @@ def plain(value):
     return value
 
 
-def report_json(codes, start: dt.date, end: dt.date, indicators: dict) -> dict:
+def report_json(
+    codes, start: dt.date, end: dt.date, indicators: dict, *, hide_small: bool = False
+) -> dict:
     return {
         "prison_codes": codes,
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "indicators": {key: plain(indicator.value) for key, indicator in indicators.items()},
+        "indicators": {
+            key: plain(shown_value(key, indicator, hide_small))
+            for key, indicator in indicators.items()
+        },
     }
 
 
