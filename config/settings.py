@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "recipients",
     "monitoring",
     "costs",
+    "exchange",
 ]
 
 MIDDLEWARE = [

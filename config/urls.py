@@ -26,4 +26,5 @@ urlpatterns = [
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
     path("", include("costs.urls")),
+    path("", include("exchange.urls")),
 ]
