@@ -28,12 +28,19 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict)
     errors = models.JSONField(default=list)
     result = models.CharField(max_length=10, choices=Result.choices)
+    # A checked upload waiting for the lead to confirm it: the files, zipped. Emptied once the
+    # import is confirmed, so uploaded personal data is not kept twice.
+    pending = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_result_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.result == self.Result.CHECKED and self.pending is not None
 
     @property
     def rows(self) -> int:
