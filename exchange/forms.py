@@ -13,7 +13,7 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented pattern)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "govuk-file-upload"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
