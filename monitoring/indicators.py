@@ -193,12 +193,14 @@ def buddies_supervised_pct(prisons, start: dt.date, end: dt.date) -> Indicator:
 def support_by_task(prisons, start: dt.date, end: dt.date) -> Indicator:
     """Delivered sessions in the period that included each task, by task code (a session with two
     tasks counts under both). Base: delivered sessions in the period."""
+    # A session holds a task at most once (the link table is unique on session and task), so a
+    # plain count is the distinct count, without the sort.
     rows = (
         Session.tasks.through.objects.filter(
             session__in=delivered(prisons, start, end).values("pk")
         )
         .values("task_id")
-        .annotate(n=Count("session_id", distinct=True))
+        .annotate(n=Count("session_id"))
         .order_by("task_id")
     )
     return Indicator(
@@ -457,26 +459,26 @@ def _summed(results, names) -> Decimal | None:
     )
 
 
-def labour_cost(prisons, start: dt.date, end: dt.date) -> Indicator:
+def labour_cost(prisons, start: dt.date, end: dt.date, *, costs=None) -> Indicator:
     """Labour costs in the financial year holding `end` (DOMAIN.md: staff time, external
     organisation staff, buddy pay and incentives), summed over the prisons with a cost template for
     that year; None when none has one. Base: prisons with a cost template. Missing figures are left
     out, as in the cost report."""
-    results = _cost_results(prisons, end)
+    results = _cost_results(prisons, end) if costs is None else costs
     return Indicator("labour_cost", _summed(results, LABOUR), len(results))
 
 
-def non_labour_cost(prisons, start: dt.date, end: dt.date) -> Indicator:
+def non_labour_cost(prisons, start: dt.date, end: dt.date, *, costs=None) -> Indicator:
     """Non-labour costs in the financial year holding `end`: materials and other items, and the
     training of buddies. Base: prisons with a cost template for that year."""
-    results = _cost_results(prisons, end)
+    results = _cost_results(prisons, end) if costs is None else costs
     return Indicator("non_labour_cost", _summed(results, NON_LABOUR), len(results))
 
 
-def funding_sources(prisons, start: dt.date, end: dt.date) -> Indicator:
+def funding_sources(prisons, start: dt.date, end: dt.date, *, costs=None) -> Indicator:
     """Who paid, in the financial year holding `end`: the cost total by payer, summed over the
     prisons with a cost template for that year. Base: those prisons."""
-    results = _cost_results(prisons, end)
+    results = _cost_results(prisons, end) if costs is None else costs
     totals: dict[str, Decimal] = {}
     for result in results:
         for payer, amount in result.by_payer.items():
@@ -526,12 +528,48 @@ INDICATORS: "OrderedDict[str, Callable[..., Indicator]]" = OrderedDict(
 )
 
 
-def compute_all(prisons, start: dt.date, end: dt.date) -> dict[str, Indicator]:
-    """Every indicator for the prisons over the period, in the order of INDICATORS."""
+COST_INDICATORS = {"labour_cost", "non_labour_cost", "funding_sources"}
+
+# Indicators whose value depends on the end of the period only (a state on that day, or the
+# financial year holding it): periods ending on the same day share them.
+END_ONLY = COST_INDICATORS | {
+    "buddies_fit_to_work",
+    "buddies_trained_pct",
+    "staff_trained",
+    "reviews_overdue",
+    "escalations_due",
+    "psi_requirements_met",
+    "governance_model",
+}
+
+
+def compute_all(
+    prisons, start: dt.date, end: dt.date, *, memo: dict | None = None
+) -> dict[str, Indicator]:
+    """Every indicator for the prisons over the period, in the order of INDICATORS. The cost
+    templates are read once for the three cost indicators. Pass the same `memo` dict to several
+    calls (a dashboard's periods) and the indicators of END_ONLY are worked out once per end date."""
     if start > end:
         raise ValueError("The start of the period must be on or before its end")
     prisons = list(prisons)
-    return {key: function(prisons, start, end) for key, function in INDICATORS.items()}
+    memo = {} if memo is None else memo
+    whose = tuple(sorted(prison.pk for prison in prisons))
+    results = {}
+    for key, function in INDICATORS.items():
+        remembered = (key, whose, end)
+        if key in END_ONLY and remembered in memo:
+            results[key] = memo[remembered]
+            continue
+        if key in COST_INDICATORS:
+            costs_key = ("costs", whose, end)
+            if costs_key not in memo:
+                memo[costs_key] = _cost_results(prisons, end)
+            results[key] = function(prisons, start, end, costs=memo[costs_key])
+        else:
+            results[key] = function(prisons, start, end)
+        if key in END_ONLY:
+            memo[remembered] = results[key]
+    return results
 
 
 LABELS = {

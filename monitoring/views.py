@@ -37,7 +37,8 @@ def dashboard(request, prison):
     today = timezone.localdate()
     chosen = periods(today)
     hide_small = hides_small_numbers(request.user)
-    results = [compute_all([prison], start, end) for _label, start, end in chosen]
+    memo: dict = {}  # this month and the last 12 months end today: their states are shared
+    results = [compute_all([prison], start, end, memo=memo) for _label, start, end in chosen]
     series = monthly_sessions(prison, today)
     if hide_small:
         series = hide_small_months(series)
