@@ -68,25 +68,40 @@ WOMEN = [
     "Kelly",
 ]
 
-# (status, what is missing) — a mix that shows every step and every way of not being fit to work.
+# (status, what is missing or, for a refusal, the step that ended it, days since applying): a mix
+# that shows every step and every way of not being fit to work. Buddies who started work applied
+# 200 to 500 days ago (None: drawn at random). The recruitment steps are a fixed number of days
+# ago, with two offers and two refusals about three and six weeks ago, so that "last month" on the
+# monitoring dashboard holds an application, an offer and a refusal whatever the day of the month.
 PROFILES = [
-    ("active", ""),
-    ("active", ""),
-    ("active", ""),
-    ("active", ""),
-    ("active", ""),
-    ("active", "compact"),
-    ("active", "safeguarding"),
-    ("active", "benefits"),
-    ("suspended", ""),
-    ("left", ""),
-    ("applicant", ""),
-    ("vetting", ""),
-    ("interview", ""),
-    ("offered", ""),
-    ("rejected", ""),
+    ("active", "", None),
+    ("active", "", None),
+    ("active", "", None),
+    ("active", "", None),
+    ("active", "", None),
+    ("active", "compact", None),
+    ("active", "safeguarding", None),
+    ("active", "benefits", None),
+    ("suspended", "", None),
+    ("left", "", None),
+    ("applicant", "", 6),
+    ("vetting", "", 16),
+    ("interview", "", 27),
+    ("offered", "", 19),  # offered 14 days ago
+    ("rejected", "vetting", 13),  # vetting refused; not appointed 9 days ago
+    ("offered", "", 47),  # offered 42 days ago
+    ("rejected", "interview", 40),  # not appointed after interview, 36 days ago
 ]
-SIZES = {"NGT": 15, "EMR": 10, "WFL": 8}
+# The profiles each prison has: its buddies who started work, then the people being recruited.
+PROFILES_AT = {
+    "NGT": list(range(17)),
+    "EMR": [*range(10), 13, 14, 15, 16],
+    "WFL": [*range(8), 11, 13, 14, 15, 16],
+}
+REJECTION_REASONS = {
+    "vetting": "Security vetting refused",
+    "interview": "Not appointed after interview",
+}
 
 
 def _prison_number(rng: random.Random) -> str:
@@ -101,17 +116,14 @@ def demo_seed_buddies() -> list[str]:
     created = []
     today = timezone.localdate()
     listener = PeerRole.objects.get(code="listener")
-    for prison in Prison.objects.filter(code__in=SIZES).order_by("code"):
+    for prison in Prison.objects.filter(code__in=PROFILES_AT).order_by("code"):
         if prison.buddies.exists():
             continue
         rng = random.Random(prison.code)  # noqa: S311  (demo data, not security)
         given_names = WOMEN if prison.category.startswith("female") else GIVEN
-        for index, (status, missing) in enumerate(PROFILES[: SIZES[prison.code]]):
-            applied = today - dt.timedelta(
-                days=rng.randint(200, 500)
-                if status in {"active", "suspended", "left"}
-                else rng.randint(5, 40)
-            )
+        for index in PROFILES_AT[prison.code]:
+            status, missing, days_since_applying = PROFILES[index]
+            applied = today - dt.timedelta(days=days_since_applying or rng.randint(200, 500))
             buddy = Buddy(
                 prison=prison,
                 prison_number=_prison_number(rng),
@@ -143,10 +155,14 @@ def demo_seed_buddies() -> list[str]:
                 buddy.ended_on = today - dt.timedelta(days=20)
                 buddy.end_reason = EndReason.RELEASED
             if status == "rejected":
-                buddy.vetting_outcome = VettingOutcome.REFUSED
                 buddy.vetted_on = applied + dt.timedelta(days=3)
+                if missing == "vetting":
+                    buddy.vetting_outcome = VettingOutcome.REFUSED
+                else:  # vetted, interviewed and not appointed
+                    buddy.vetting_outcome = VettingOutcome.APPROVED
+                    buddy.interviewed_on = applied + dt.timedelta(days=4)
                 buddy.rejected_on = applied + dt.timedelta(days=4)
-                buddy.rejection_reason = "Security vetting refused"
+                buddy.rejection_reason = REJECTION_REASONS[missing]
             buddy.full_clean()
             buddy.save()
             if index == 2:

@@ -13,6 +13,9 @@ from buddies.models import Session
 from governance.models import Prison
 
 WEEKS = 12
+# Days ago of informal help for a person not yet referred: three days inside a fortnight (regular
+# help, PSI requirement 12), twice, about five weeks apart, so that last month always holds some.
+INFORMAL_DAYS_AGO = (40, 37, 33, 12, 9, 5)
 
 
 @transaction.atomic
@@ -66,12 +69,12 @@ def demo_seed_sessions() -> list[str]:
                     )
                     task_codes.append(sorted(ctx.plan_tasks(assignment.recipient_id, day) or []))
                 day += dt.timedelta(days=1)
-        # Informal help for one person not yet referred: three days inside a fortnight.
+        # Informal help for one person not yet referred (INFORMAL_DAYS_AGO).
         informal_person = Recipient.objects.filter(
             prison=prison, referred_to_la_on__isnull=True
         ).first()
         if informal_person is not None:
-            for offset in (12, 9, 5):
+            for offset in INFORMAL_DAYS_AGO:
                 sessions.append(
                     Session(
                         prison=prison,

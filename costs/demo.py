@@ -1,15 +1,20 @@
-"""Demo costs: a year's cost template for each demo prison, one of them incomplete.
+"""Demo costs: a cost template for each demo prison for the financial year holding today and the
+one before (the monitoring indicators cost the financial year holding a period's end), one
+prison's incomplete.
 
-The 2025-26 unit costs here are demo figures, not published ones."""
+The unit costs here are demo figures, not published ones; a year that already has a unit cost for a
+band keeps it."""
 
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from costs.calculation import last_financial_year
 from costs.models import CostYear, UnitCost
 from costs.services import cost_year_import
+from monitoring.indicators import financial_year_of
 
-YEAR = "2025-26"
 DEMO_UNIT_COSTS = {3: Decimal("19.10"), 6: Decimal("60.90")}
 
 TEMPLATES = {
@@ -72,7 +77,10 @@ TEMPLATES = {
                 "cost": None,
             }
         ],
-        "non_labour": [{"item": "gloves", "unit_cost": None, "quantity": 100, "paid_by": "prison"}],
+        "non_labour": [
+            {"item": "gloves", "unit_cost": None, "quantity": 100, "paid_by": "prison"},
+            {"item": "aprons", "unit_cost": "0.15", "quantity": 400, "paid_by": "prison"},
+        ],
         "training": [],
         "incentives": [],
         "recipients_by_scheme": None,
@@ -121,16 +129,23 @@ TEMPLATES = {
 }
 
 
+def demo_years(today=None) -> list[str]:
+    """The financial year before the one holding today, and that one: like 2025-26 and 2026-27."""
+    today = today or timezone.localdate()
+    return [last_financial_year(today), financial_year_of(today)]
+
+
 @transaction.atomic
 def demo_seed_costs() -> list[str]:
     created = []
-    for band, cost in DEMO_UNIT_COSTS.items():
-        UnitCost.objects.get_or_create(
-            financial_year=YEAR, band=band, defaults={"hourly_cost": cost}
-        )
-    for code, fields in TEMPLATES.items():
-        if CostYear.objects.filter(prison__code=code, financial_year=YEAR).exists():
-            continue
-        cost_year_import(data={"prison_code": code, "financial_year": YEAR, **fields})
-        created.append(f"costs for {code} in {YEAR}")
+    for year in demo_years():
+        for band, cost in DEMO_UNIT_COSTS.items():
+            UnitCost.objects.get_or_create(
+                financial_year=year, band=band, defaults={"hourly_cost": cost}
+            )
+        for code, fields in TEMPLATES.items():
+            if CostYear.objects.filter(prison__code=code, financial_year=year).exists():
+                continue
+            cost_year_import(data={"prison_code": code, "financial_year": year, **fields})
+            created.append(f"costs for {code} in {year}")
     return created

@@ -1,6 +1,9 @@
 """Demo governance records: staff, training with gaps and expiries, supervision (one prison
 overdue), staff time and incidents of several kinds, so the three demo prisons sit at different
-governance models. All names are invented."""
+governance models. All names are invented.
+
+Dated records come at least two to a prison, a few weeks apart, so that "last month" on the
+monitoring dashboard holds a supervision and an incident whatever the day of the month."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from buddies.constants import BuddyStatus
-from governance.constants import DEFAULT_MANDATORY_MODULES
+from governance.constants import DEFAULT_MANDATORY_MODULES, SupervisionKind
 from governance.models import Incident, Prison, StaffMember, StaffTime, Supervision, TrainingRecord
 
 STAFF = {
@@ -88,7 +91,7 @@ def demo_seed_governance() -> list[str]:
                 provider="local_authority",
                 completed_on=today - dt.timedelta(days=90),
             )
-            months = [today - dt.timedelta(days=d) for d in (75, 45, 15)]
+            months = [today - dt.timedelta(days=d) for d in (75, 40, 15)]
             supervised = [
                 b for i, b in enumerate(active) if i != 3 and b.status == BuddyStatus.ACTIVE
             ]
@@ -103,27 +106,52 @@ def demo_seed_governance() -> list[str]:
                     provider="external_organisation",
                     completed_on=today - dt.timedelta(days=120),
                 )
-            months = [today - dt.timedelta(days=d) for d in (70, 40, 10)]
+            months = [today - dt.timedelta(days=d) for d in (70, 35, 10)]
             supervised = [b for b in active if b.status == BuddyStatus.ACTIVE]
-        else:  # EMR: no training on record, one ad hoc check-in
+        else:
+            # EMR: no buddy training or group supervision on record (governance model 5), so no
+            # active buddy is trained or fit to work. Ad hoc check-ins on the landing; a one-to-one
+            # only with the suspended buddy; the wing officer did the social care awareness course.
+            TrainingRecord.objects.create(
+                prison=prison,
+                staff=staff[0],
+                module_id="staff_social_care_awareness",
+                provider="healthcare",
+                completed_on=today - dt.timedelta(days=200),
+            )
             months = []
             supervised = []
-            session = Supervision.objects.create(
-                prison=prison,
-                reference="SUP-ADHOC-1",
-                date=today - dt.timedelta(days=60),
-                kind="ad_hoc",
-                supervisor=staff[0],
-                minutes=15,
-                notes="Check-in on the landing.",
-            )
-            session.buddies.set(active[:2])
+            for number, (days_ago, buddies) in enumerate(
+                [(60, active[:2]), (38, active[2:4]), (14, active[4:6])], start=1
+            ):
+                session = Supervision.objects.create(
+                    prison=prison,
+                    reference=f"SUP-ADHOC-{number}",
+                    date=today - dt.timedelta(days=days_ago),
+                    kind=SupervisionKind.AD_HOC,
+                    supervisor=staff[0],
+                    minutes=15,
+                    notes="Check-in on the landing.",
+                )
+                session.buddies.set(buddies)
+            suspended = [b for b in active if b.status == BuddyStatus.SUSPENDED]
+            if suspended:
+                session = Supervision.objects.create(
+                    prison=prison,
+                    reference="SUP-121-1",
+                    date=today - dt.timedelta(days=25),
+                    kind=SupervisionKind.ONE_TO_ONE,
+                    supervisor=staff[0],
+                    minutes=30,
+                    notes="One-to-one during the suspension: workload, wellbeing, next steps.",
+                )
+                session.buddies.set(suspended)
         for number, day in enumerate(months, start=1):
             session = Supervision.objects.create(
                 prison=prison,
                 reference=f"SUP-{day.year}-{number:03d}",
                 date=day,
-                kind="group",
+                kind=SupervisionKind.GROUP,
                 supervisor=staff[0],
                 minutes=60,
                 notes="Group supervision: boundaries, wellbeing, concerns.",
@@ -181,7 +209,27 @@ def demo_seed_governance() -> list[str]:
                     0,
                     None,
                     "Buddy reports feeling worn out.",
-                )
+                ),
+                (
+                    "INC-002",
+                    9,
+                    "aggression_to_buddy",
+                    "medium",
+                    "investigating",
+                    1,
+                    None,
+                    "A buddy was threatened on the servery queue.",
+                ),
+                (
+                    "INC-003",
+                    52,
+                    "missed_care",
+                    "low",
+                    "closed",
+                    None,
+                    1,
+                    "Breakfast not collected during a lockdown.",
+                ),
             ],
             "WFL": [
                 (
@@ -196,7 +244,7 @@ def demo_seed_governance() -> list[str]:
                 ),
                 (
                     "INC-002",
-                    50,
+                    45,
                     "fall",
                     "low",
                     "closed",

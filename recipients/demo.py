@@ -1,5 +1,6 @@
-"""Demo people supported: a care plan in every state, one lacking capacity, one to refer to the
-local authority, one transferred. All names are invented."""
+"""Demo people supported: a care plan in every state, one lacking capacity, one transferred, and
+at every prison one to refer to the local authority and one whose review is overdue. All names are
+invented."""
 
 import datetime as dt
 import random
@@ -57,7 +58,7 @@ FAMILY = [
     "Kershaw",
 ]
 
-# (plan story, needs, capacity); the first of each kind per prison, up to SIZES.
+# (plan story, needs, capacity); each prison has the stories listed in STORIES_AT.
 STORIES = [
     ("approved", ["wheelchair_user", "mobility"], "has_capacity"),
     ("new_version", ["frailty_older_age", "sensory_sight"], "has_capacity"),
@@ -69,7 +70,7 @@ STORIES = [
     ("review_overdue", ["sensory_hearing", "mobility"], "has_capacity"),
     ("draft", ["mental_health"], "not_assessed"),
 ]
-SIZES = {"NGT": 9, "EMR": 5, "WFL": 4}
+STORIES_AT = {"NGT": list(range(9)), "EMR": [0, 1, 2, 3, 4, 5, 7], "WFL": [0, 1, 2, 3, 5, 7]}
 TASKS = [
     ["wheelchair_push", "escort_movement", "meals_collect"],
     ["meals_collect", "cell_cleaning", "reading_writing"],
@@ -88,7 +89,7 @@ def demo_seed_recipients() -> list[str]:
     created = []
     today = timezone.localdate()
     lead = User.objects.get(username="demo_lead")
-    for prison in Prison.objects.filter(code__in=SIZES).order_by("code"):
+    for prison in Prison.objects.filter(code__in=STORIES_AT).order_by("code"):
         if prison.recipients.exists():
             continue
         reviewer = User.objects.filter(local_authority=prison.local_authority).first()
@@ -96,8 +97,13 @@ def demo_seed_recipients() -> list[str]:
         rng = random.Random(f"people-{prison.code}")  # noqa: S311  (demo data, not security)
         buddies = list(prison.buddies.filter(status=BuddyStatus.ACTIVE, vetting_outcome="approved"))
         names = GIVEN_WOMEN if prison.category.startswith("female") else GIVEN
-        for index, (story, needs, capacity) in enumerate(STORIES[: SIZES[prison.code]]):
-            started = today - dt.timedelta(days=rng.randint(60, 200))
+        for index in STORIES_AT[prison.code]:
+            story, needs, capacity = STORIES[index]
+            days_supported = rng.randint(60, 200)
+            if story == "review_overdue":
+                # Review due at least two months ago: overdue at the end of last month too.
+                days_supported = max(days_supported, 90)
+            started = today - dt.timedelta(days=days_supported)
             person = recipient_create(
                 prison=prison,
                 prison_number=_prison_number(rng, index),

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.core.management import call_command
 
 from accounts.models import User
@@ -61,7 +63,11 @@ def test_seed_demo_has_buddies_at_every_step_and_some_working_but_not_fit(db):
     }
     assert northgate.filter(status="active").count() == 8
     assert northgate.filter(status="active").exclude(fit_to_work_q()).count() == 3
-    assert Buddy.objects.count() == 15 + 10 + 8
+    assert Buddy.objects.count() == 17 + 14 + 13
+    for code in ["EMR", "WFL"]:  # every prison is recruiting, and has turned someone down
+        assert {"offered", "rejected"} <= set(
+            Buddy.objects.filter(prison__code=code).values_list("status", flat=True)
+        )
     for buddy in Buddy.objects.all():
         buddy.full_clean()  # demo records obey the same rules as entered ones
 
@@ -83,16 +89,21 @@ def test_seed_demo_has_people_in_every_plan_state_and_each_kind_of_case(db):
         .exclude(best_interests_decision_by="")
         .exists()
     )
-    assert list(Recipient.objects.escalation_due().values_list("prison__code", flat=True)) == [
-        "NGT"
+    assert sorted(Recipient.objects.escalation_due().values_list("prison__code", flat=True)) == [
+        "EMR",
+        "NGT",
+        "WFL",
     ]
+    assert set(Recipient.objects.review_overdue().values_list("prison__code", flat=True)) == {
+        "EMR",
+        "NGT",
+        "WFL",
+    }
     assert Recipient.objects.filter(end_reason="transferred").count() == 1
-    assert Recipient.objects.count() == 9 + 5 + 4
+    assert Recipient.objects.count() == 9 + 7 + 6
 
 
 def test_seed_demo_has_twelve_weeks_of_sessions_with_missed_informal_and_unpaid(db):
-    import datetime as dt
-
     from django.utils import timezone
 
     from buddies.models import Session
@@ -107,7 +118,7 @@ def test_seed_demo_has_twelve_weeks_of_sessions_with_missed_informal_and_unpaid(
         "missed_buddy_unavailable",
         "missed_recipient_declined",
     }
-    assert Session.objects.filter(informal=True).count() == 3
+    assert Session.objects.filter(informal=True).count() == 3 * 6  # two fortnights a prison
     assert Session.objects.filter(outcome="yes", paid=False, informal=False).exists()  # Sunday work
     assert not Session.objects.filter(date__gt=today).exists()
 
@@ -128,7 +139,10 @@ def test_seed_demo_has_training_gaps_overdue_supervision_and_incidents(db):
         Buddy.objects.filter(pk__in=untrained, prison__code="EMR").count()
         == active.filter(prison__code="EMR").count()
     )
-    assert Supervision.objects.filter(prison__code="EMR", kind="ad_hoc").count() == 1
+    assert Supervision.objects.filter(prison__code="EMR", kind="ad_hoc").count() == 3
+    assert not Supervision.objects.filter(  # EMR's one-to-one is with its suspended buddy only
+        prison__code="EMR", kind__in=["group", "one_to_one"], buddies__status="active"
+    ).exists()
     latest = Supervision.objects.filter(prison__code="NGT").latest("date").date
     assert (timezone.localdate() - latest).days == 15
     categories = set(Incident.objects.values_list("category_id", flat=True))
@@ -145,11 +159,102 @@ def test_the_demo_prisons_sit_at_three_different_governance_models(db):
     assert models == {"EMR": 5, "NGT": 4, "WFL": 2}
 
 
-def test_seed_demo_has_a_year_of_costs_per_prison_one_incomplete(db):
+def test_seed_demo_has_this_and_last_financial_years_costs_per_prison_one_incomplete(db):
+    from django.utils import timezone
+
     from costs.models import CostYear
     from costs.services import cost_report
+    from monitoring.indicators import financial_year_of
 
     call_command("seed_demo")
-    reports = {c.prison.code: cost_report(c) for c in CostYear.objects.select_related("prison")}
-    assert sorted(reports) == ["EMR", "NGT", "WFL"]
-    assert [code for code, report in sorted(reports.items()) if report.incomplete] == ["EMR"]
+    this_year = financial_year_of(timezone.localdate())
+    last_year = financial_year_of(dt.date(int(this_year[:4]), 3, 31))
+    reports = {
+        (c.financial_year, c.prison.code): cost_report(c)
+        for c in CostYear.objects.select_related("prison")
+    }
+    assert sorted(reports) == [
+        (year, code) for year in sorted([last_year, this_year]) for code in ["EMR", "NGT", "WFL"]
+    ]
+    for year in [last_year, this_year]:
+        incomplete = [
+            code for (y, code), r in sorted(reports.items()) if y == year and r.incomplete
+        ]
+        assert incomplete == ["EMR"]
+        emr = reports[(year, "EMR")]
+        assert emr.components["non_labour"] > 0 and emr.by_payer  # incomplete, yet costs some
+
+
+def test_seed_demo_twice_creates_nothing_the_second_time(db, capsys):
+    from buddies.models import Buddy, PayRate, Session
+    from costs.models import CostYear, UnitCost
+    from governance.models import Incident, StaffMember, StaffTime, Supervision, TrainingRecord
+    from recipients.models import Assignment, CarePlan, Recipient
+
+    models = [Buddy, PayRate, Session, Recipient, CarePlan, Assignment, StaffMember, StaffTime]
+    models += [Supervision, TrainingRecord, Incident, CostYear, UnitCost]
+    call_command("seed_demo")
+    counts = [model.objects.count() for model in models]
+    capsys.readouterr()
+    call_command("seed_demo")
+    assert "Demo data already loaded." in capsys.readouterr().out
+    assert [model.objects.count() for model in models] == counts
+
+
+def trivial(value) -> bool:
+    """Whether an indicator's value shows nothing: None, zero (0, 0.0, £0.00), or a breakdown
+    that is empty or holds nothing but trivial values."""
+    if isinstance(value, dict):
+        return all(trivial(item) for item in value.values())
+    return value is None or value == 0
+
+
+def trivial_indicators(results) -> dict:
+    """The indicators among compute_all's results whose value shows nothing: {key: value}."""
+    return {key: i.value for key, i in results.items() if trivial(i.value)}
+
+
+# Governance model 5 means no active buddy has any training on record (the taxonomy's "no training
+# or supervision"): at Eastmoor no active buddy can be trained, nor so fit to work, on any date.
+MODEL_5_ZEROS = {"EMR": ["buddies_fit_to_work", "buddies_trained_pct"]}
+
+
+def test_trivial_finds_values_that_show_nothing():
+    from decimal import Decimal
+
+    assert all(trivial(v) for v in [None, 0, Decimal("0.0"), Decimal("0.00"), {}, {"a": 0}])
+    assert not any(trivial(v) for v in [1, Decimal("0.1"), {"a": 0, "b": 2}, {"x": None, "y": 3}])
+
+
+def test_every_indicator_shows_something_at_every_demo_prison(db):
+    """The lead's dashboard shows a figure for every indicator, over the last 12 months and last
+    month, at each demo prison, and each prison keeps its own governance model."""
+    from django.utils import timezone
+
+    from governance.classification import governance_model
+    from monitoring.indicators import INDICATORS, compute_all
+    from monitoring.views import periods
+
+    call_command("seed_demo")
+    today = timezone.localdate()
+    chosen = {label: (start, end) for label, start, end in periods(today)}
+    assert chosen["Last 12 months"] == (today - dt.timedelta(days=364), today)
+    for prison in Prison.objects.order_by("code"):
+        allowed = MODEL_5_ZEROS.get(prison.code, [])
+        for label in ["Last 12 months", "Last month"]:
+            start, end = chosen[label]
+            results = compute_all([prison], start, end)
+            assert list(results) == list(INDICATORS)
+            empty = trivial_indicators(results)
+            unexpected = {key: value for key, value in empty.items() if key not in allowed}
+            where = f"{prison.code}, {label.lower()} ({start} to {end})"
+            assert not unexpected, f"{where}: these indicators show nothing: " + "; ".join(
+                f"{key} = {value!r}" for key, value in unexpected.items()
+            )
+            assert sorted(empty) == allowed, (
+                f"{where}: expected {allowed} to be 0, see MODEL_5_ZEROS"
+            )
+            for key in allowed:
+                assert results[key].base > 0  # none of several active buddies, not a share of none
+    models = {p.code: governance_model(p, today).model for p in Prison.objects.all()}
+    assert models == {"EMR": 5, "NGT": 4, "WFL": 2}
