@@ -5,6 +5,7 @@ start without DJANGO_SECRET_KEY. DATABASE_URL unset means an SQLite file under v
 run needs nothing installed; production and CI give a postgres:// URL.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -50,6 +51,11 @@ INSTALLED_APPS = [
     "monitoring",
     "costs",
     "exchange",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +155,52 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# The API (docs/API.md): per-user knox tokens, or the signed-in session for the docs page. JSON
+# only; every error has the one shape api.exceptions.error_body writes.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "DEFAULT_METADATA_CLASS": None,  # OPTIONS is not offered: the schema describes every endpoint
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Tokens are stored as SHA-512 digests only and last a year unless revoked sooner: long enough for
+# a nightly feed, short enough that a forgotten token does not work for ever.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=365),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 10,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 - a model, not a secret
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PeerCare API",
+    "DESCRIPTION": "Read a scheme's records and figures, and send sessions and incidents. "
+    "Names and codes follow the national data standard, version 1. See docs/API.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BuddyStatusEnum": "buddies.constants.BuddyStatus",
+        "IncidentStatusEnum": "governance.constants.IncidentStatus",
+        "MentalCapacityEnum": "recipients.constants.MentalCapacity",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # The weekly sheet posts one field per cell: 50 buddy-and-person rows with evenings shown is over

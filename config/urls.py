@@ -27,4 +27,6 @@ urlpatterns = [
     path("reviews/", recipient_views.review_queue, name="review-queue"),
     path("", include("costs.urls")),
     path("", include("exchange.urls")),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include("api.token_urls")),
 ]
