@@ -19,7 +19,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.constants import Role
+from buddies.models import Session
 from costs.models import CostYear
+from exchange.models import ImportRun
 from governance.models import Incident, StaffMember
 from tests.factories import (
     AssignmentFactory,
@@ -30,6 +32,17 @@ from tests.factories import (
 )
 
 PUBLIC = {"sign-in", "help", "accessibility", "privacy"}
+# The API answers for itself: 401 to nobody signed in (no redirect), 404 in its own shape for an
+# address that is no endpoint; a bare POST (not JSON) to an endpoint that records is a 415, and
+# one that names no record a 400. Its documentation and token pages are pages like any other.
+API_PAGES = {"api-docs", "api-tokens", "api-tokens-all"}
+API_NOT_FOUND = "api-not-found"
+API_ANSWERS = {400, 415}
+
+
+def is_api(name: str) -> bool:
+    return name.startswith("api-") and name not in API_PAGES
+
 
 # How to fill each URL keyword for a given prison's "world" of records.
 SAMPLES = {
@@ -43,7 +56,36 @@ SAMPLES = {
     "incident_id": lambda world: world["incident"].pk,
     "year": lambda world: world["cost_year"].financial_year,
     "fmt": lambda world: "csv",
+    "session_id": lambda world: session_of(world).pk,
+    "run_id": lambda world: import_run_of(world).pk,
 }
+
+
+def import_run_of(world):
+    """A checked import into the world's prison, made the first time a URL asks for one."""
+    if "import_run" not in world:
+        world["import_run"] = ImportRun.objects.create(
+            prison=world["prison"],
+            source="browser",
+            result="refused",
+            files=["buddies.csv"],
+            errors=[f"buddies.csv:2: prison_number: no buddy {world['buddy'].prison_number}"],
+        )
+    return world["import_run"]
+
+
+def session_of(world):
+    """A session of the world's buddy and person, made the first time a URL asks for one."""
+    if "session" not in world:
+        world["session"] = Session.objects.create(
+            prison=world["prison"],
+            date=datetime.date(2026, 1, 20),
+            period="am",
+            buddy=world["buddy"],
+            recipient=world["recipient"],
+            minutes=30,
+        )
+    return world["session"]
 
 
 def all_patterns(resolver=None):
@@ -182,6 +224,12 @@ def test_the_walk_finds_the_product_pages():
         "review-queue",
         "assignment-end",
     } <= names
+    assert {
+        "api-session-list",
+        "api-session-detail",
+        "api-prison-indicators",
+        "api-tokens",
+    } <= names
 
 
 def test_every_url_keyword_has_sample_values():
@@ -195,6 +243,10 @@ def test_nobody_signed_in_reaches_only_public_pages(client, worlds):
         response = client.get(url)
         if name in PUBLIC:
             assert response.status_code == 200, url
+        elif name == API_NOT_FOUND:
+            assert response.status_code == 404, url
+        elif is_api(name):
+            assert response.status_code == 401, url
         else:
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("sign-in")), url
@@ -226,7 +278,8 @@ def test_every_page_works_for_every_role_and_aggregate_roles_see_no_one(
             for method in (client.get, client.post):
                 client.force_login(user)
                 response = method(url)
-                assert response.status_code in {200, 302, 403, 404, 405}, f"{method.__name__} {url}"
+                allowed = {200, 302, 403, 404, 405} | (API_ANSWERS if is_api(name) else set())
+                assert response.status_code in allowed, f"{method.__name__} {url}"
                 if role in {Role.INSPECTOR, Role.NATIONAL_ANALYST}:
                     page = readable_text(response)
                     for marker in worlds["personal_markers"]:
