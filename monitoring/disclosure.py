@@ -46,6 +46,8 @@ def suppress_breakdown(values: dict) -> dict:
 def suppress(value, base: int):
     """The value as an inspector may see it."""
     if isinstance(value, dict):
+        if 1 <= base <= 4:  # rates or means (hours a week, per person) resting on 1 to 4 records
+            value = {code: SMALL if isinstance(v, Decimal) else v for code, v in value.items()}
         return suppress_breakdown(value)
     if isinstance(value, Decimal) and 1 <= base <= 4:
         return SMALL

@@ -32,6 +32,18 @@ def test_a_rate_resting_on_fewer_than_5_is_hidden():
     assert suppress(Decimal("50.0"), 10) == Decimal("50.0")
 
 
+def test_means_in_a_breakdown_resting_on_fewer_than_5_are_hidden():
+    # Hours of support per person over 3 people: their mean and median would tell too much.
+    assert suppress({"mean": Decimal("4.50"), "median": Decimal("4.00")}, 3) == {
+        "mean": SMALL,
+        "median": SMALL,
+    }
+    assert suppress({"mean": Decimal("4.50"), "median": None}, 8) == {
+        "mean": Decimal("4.50"),
+        "median": None,
+    }
+
+
 def test_the_dashboard_hides_small_numbers_from_inspectors_only(
     client, lead, inspector, home_prison
 ):

@@ -53,3 +53,16 @@ def test_removing_a_missed_reason_with_a_bad_id_changes_nothing(client, lead, ho
     client.force_login(lead)
     response = client.post(reverse("missed-reasons", args=["HMX"]), {"remove": value})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/prisons/A%00B/", "/prisons/HMX/monitoring/?from=2026%0001", "/monitoring/compare/?by=%00"],
+)
+def test_a_nul_character_in_the_address_is_a_bad_request_not_a_server_error(
+    client, lead, home_prison, address
+):
+    client.force_login(lead)
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with your request" in response.content.decode()
