@@ -66,3 +66,11 @@ def test_a_nul_character_in_the_address_is_a_bad_request_not_a_server_error(
     response = client.get(address)
     assert response.status_code == 400
     assert "Sorry, there is a problem with your request" in response.content.decode()
+
+
+def test_the_api_answers_a_nul_character_in_its_own_shape(client, lead, home_prison):
+    client.force_login(lead)
+    response = client.get("/api/v1/costs/?prison=A%00B")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["status"] == 400
