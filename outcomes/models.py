@@ -1,0 +1,211 @@
+"""Questionnaires defined as data (instruments, subscales, items) and the answers people give.
+
+An Instrument row is one version of a questionnaire: a new version is a new row with its own
+items, so a response keeps the exact items and scales it was given on.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from governance.models import ScopedQuerySet
+from outcomes.constants import DEFAULT_MIN_SHARE_ANSWERED, Audience, ScoringRule
+from outcomes.validation import validate_scale
+
+
+class Instrument(models.Model):
+    """One version of a questionnaire, for one audience, with its scoring rule."""
+
+    code = models.SlugField(max_length=40, help_text="Stable across versions, e.g. peercare-buddy")
+    name = models.CharField(max_length=200)
+    version = models.PositiveSmallIntegerField(default=1)
+    audience = models.CharField("Who answers", max_length=10, choices=Audience.choices)
+    scoring_rule = models.CharField(max_length=4, choices=ScoringRule.choices)
+    min_share_answered = models.DecimalField(
+        "Share of items that must be answered",
+        max_digits=3,
+        decimal_places=2,
+        default=DEFAULT_MIN_SHARE_ANSWERED,
+        help_text="A subscale or overall score is given only when at least this share is answered",
+    )
+    licence_note = models.TextField(
+        blank=True, help_text="Who owns the instrument and on what terms it may be used"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                name="instrument_version_once",
+                violation_error_message="This version of the instrument already exists",
+            ),
+            models.CheckConstraint(name="instrument_version_from_1", condition=Q(version__gte=1)),
+            models.CheckConstraint(
+                name="instrument_min_share_a_proportion",
+                condition=Q(min_share_answered__gt=0, min_share_answered__lte=1),
+                violation_error_message="The share of items to answer must be more than 0 and at most 1",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (version {self.version})"
+
+
+class Subscale(models.Model):
+    """A group of an instrument's items scored together, such as safety or wellbeing."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="subscales")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["instrument", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "code"], name="subscale_code_once_per_instrument"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Item(models.Model):
+    """One question, read aloud as written, with its labelled response scale."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    subscale = models.ForeignKey(Subscale, on_delete=models.PROTECT, related_name="items")
+    reverse_scored = models.BooleanField(
+        default=False, help_text="Worded negatively: scored as lowest + highest - answer"
+    )
+    scale = models.JSONField(
+        validators=[validate_scale],
+        help_text='The response scale as [value, label] points, e.g. [[1, "Disagree"], [2, "Agree"]]',
+    )
+
+    class Meta:
+        ordering = ["instrument", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "number"], name="item_number_once_per_instrument"
+            ),
+            models.CheckConstraint(name="item_number_from_1", condition=Q(number__gte=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+    @property
+    def values(self) -> list[int]:
+        return [value for value, _label in self.scale]
+
+    def clean(self):
+        if (
+            self.subscale_id
+            and self.instrument_id
+            and self.subscale.instrument_id != self.instrument_id
+        ):
+            raise ValidationError({"subscale": "Choose one of this instrument's subscales"})
+
+
+# Which person field a response must have for each audience; staff answer anonymously.
+PERSON_FIELD = {Audience.BUDDY: "buddy", Audience.RECIPIENT: "recipient", Audience.STAFF: None}
+
+
+class Response(models.Model):
+    """One person's answers to one version of an instrument on one day, or their refusal."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
+    # Copied from the instrument so the database itself can check who the response is about.
+    audience = models.CharField(max_length=10, choices=Audience.choices, editable=False)
+    prison = models.ForeignKey(
+        "governance.Prison", on_delete=models.PROTECT, related_name="outcome_responses"
+    )
+    buddy = models.ForeignKey(
+        "buddies.Buddy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcome_responses",
+    )
+    recipient = models.ForeignKey(
+        "recipients.Recipient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcome_responses",
+    )
+    answered_on = models.DateField("Answered")
+    declined = models.BooleanField(default=False, help_text="Chose not to answer")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-answered_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="response_about_one_person_of_the_audience",
+                condition=Q(audience=Audience.BUDDY, buddy__isnull=False, recipient__isnull=True)
+                | Q(audience=Audience.RECIPIENT, recipient__isnull=False, buddy__isnull=True)
+                | Q(audience=Audience.STAFF, buddy__isnull=True, recipient__isnull=True),
+                violation_error_message="A response is about exactly one buddy or person "
+                "supported, matching who the instrument is for",
+            )
+        ]
+        indexes = [models.Index(fields=["prison", "answered_on"])]
+
+    def __str__(self):
+        return f"{self.instrument} answered on {self.answered_on}"
+
+    def save(self, *args, **kwargs):
+        if self.instrument_id:
+            self.audience = self.instrument.audience
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.instrument_id:
+            return
+        self.audience = self.instrument.audience
+        person_field = PERSON_FIELD[self.audience]
+        person = getattr(self, person_field) if person_field else None
+        if person is not None and self.prison_id and person.prison_id != self.prison_id:
+            raise ValidationError({person_field: "This person is not in the response's prison"})
+
+
+class Answer(models.Model):
+    """The value given to one item; no value means the item was not answered."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    value = models.SmallIntegerField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="answer_once_per_item")
+        ]
+
+    def __str__(self):
+        return (
+            f"Item {self.item.number}: {self.value if self.value is not None else 'not answered'}"
+        )
+
+    def clean(self):
+        errors = {}
+        if self.response_id and self.item_id:
+            if self.item.instrument_id != self.response.instrument_id:
+                errors["item"] = "This item is not on the version of the instrument answered"
+            elif self.value is not None and self.value not in self.item.values:
+                labels = ", ".join(str(value) for value in self.item.values)
+                errors["value"] = f"Choose one of the scale's values: {labels}"
+        if errors:
+            raise ValidationError(errors)
