@@ -209,3 +209,35 @@ class Answer(models.Model):
                 errors["value"] = f"Choose one of the scale's values: {labels}"
         if errors:
             raise ValidationError(errors)
+
+
+class ExtractRun(models.Model):
+    """One pseudonymised research extract, recorded once when it is written and never changed."""
+
+    requested_by = models.CharField("Requested by", max_length=150)
+    os_user = models.CharField("Run by (operating system user)", max_length=150, blank=True)
+    at = models.DateTimeField("Written at", auto_now_add=True)
+    period_from = models.DateField("Period from")
+    period_to = models.DateField("Period to")
+    prisons = models.JSONField(default=list, help_text="Codes of the prisons extracted")
+    row_counts = models.JSONField(default=dict, help_text="Data rows per file")
+    output_path = models.CharField("Written to", max_length=1000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="extract_run_period_in_order",
+                condition=Q(period_from__lte=models.F("period_to")),
+                violation_error_message="The period must not end before it starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"Research extract {self.period_from} to {self.period_to} by {self.requested_by}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An extract run is recorded once and never changed")
+        super().save(*args, **kwargs)
