@@ -414,7 +414,7 @@ class CostReportSerializer(serializers.Serializer):
     }
 )
 class IndicatorValueField(serializers.JSONField):
-    pass
+    """A number, a string such as "<5", or a breakdown object: the schema above says which."""
 
 
 class IndicatorSerializer(serializers.Serializer):

@@ -183,7 +183,8 @@ class RecordViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
 
     def records(self):
-        raise NotImplementedError
+        """The records this endpoint serves, before scoping: every subclass says which."""
+        raise TypeError(f"{type(self).__name__} must define records()")
 
     def get_queryset(self):
         return policy.scope(self.records(), self.request.user, prison_field=self.prison_field)
@@ -198,7 +199,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
 
 class ReadRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
-    pass
+    """A scoped list and detail, read only."""
 
 
 class BuddyViewSet(ReadRecordViewSet):

@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template.backends.django import Template
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
-from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+from common.downloads import attachment
 
 # `{% static %}` gives paths such as /static/css/pdf.css; read against this base they become
 # file:///static/css/pdf.css, which the fetcher below maps back to the real file.
@@ -103,10 +104,4 @@ def render_pdf(
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     """Send PDF bytes as a download that browsers and proxies must not keep a copy of."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
-    )
-    # Summaries carry personal data: a shared computer's cache is no place for them.
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(pdf, filename, "application/pdf")

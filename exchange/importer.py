@@ -274,6 +274,18 @@ def set_m2m(manager, codes: list[str]) -> bool:
     return True
 
 
+def upsert(current, new, values: dict, cells: Cells, columns: dict | None = None):
+    """Change the record on file, or make one with `new()` when there is none; saved only when
+    something differs. Returns (outcome, record)."""
+    outcome = CHANGED
+    if current is None:
+        current, outcome = new(), CREATED
+    if not assign(current, values) and outcome != CREATED:
+        return UNCHANGED, current
+    save(current, cells, columns)
+    return outcome, current
+
+
 def withdrawn(cells: Cells) -> bool:
     return bool(cells.flag("withdrawn"))
 
@@ -371,18 +383,13 @@ def import_staff(cells: Cells, ctx: Context) -> str:
         outcome = withdraw(staff)
         ctx.staff(prison).pop(ref, None)
         return outcome
-    outcome = CHANGED
-    if staff is None:
-        staff, outcome = StaffMember(prison=prison, staff_ref=ref), CREATED
     values = {
         "name": cells.text("name"),
         "role": cells.text("role"),
         "organisation": organisation,
         "band": band,
     }
-    if not assign(staff, values) and outcome != CREATED:
-        return UNCHANGED
-    save(staff, cells)
+    outcome, staff = upsert(staff, lambda: StaffMember(prison=prison, staff_ref=ref), values, cells)
     ctx.staff(prison)[ref] = staff
     return outcome
 
@@ -584,17 +591,12 @@ def import_assignment(cells: Cells, ctx: Context) -> str:
     ).first()
     if gone:
         return withdraw(assignment)
-    outcome = CHANGED
-    if assignment is None:
-        assignment, outcome = (
-            Assignment(buddy=buddy, recipient=person, started_on=started_on),
-            CREATED,
-        )
-    values = {"ended_on": ended_on, "no_personal_relationship_confirmed": True}
-    if not assign(assignment, values) and outcome != CREATED:
-        return UNCHANGED
-    save(
-        assignment, cells, {"buddy": "buddy_prison_number", "recipient": "recipient_prison_number"}
+    outcome, _assignment = upsert(
+        assignment,
+        lambda: Assignment(buddy=buddy, recipient=person, started_on=started_on),
+        {"ended_on": ended_on, "no_personal_relationship_confirmed": True},
+        cells,
+        {"buddy": "buddy_prison_number", "recipient": "recipient_prison_number"},
     )
     return outcome
 
@@ -632,15 +634,15 @@ def import_training(cells: Cells, ctx: Context) -> str:
     ).first()
     if gone:
         return withdraw(record)
-    outcome = CHANGED
-    if record is None:
-        record = TrainingRecord(
+    outcome, _record = upsert(
+        record,
+        lambda: TrainingRecord(
             prison=prison, buddy=buddy, staff=staff, module_id=module, completed_on=completed_on
-        )
-        outcome = CREATED
-    if not assign(record, values) and outcome != CREATED:
-        return UNCHANGED
-    save(record, cells, {"buddy": "person_ref", "staff": "person_ref"})
+        ),
+        values,
+        cells,
+        {"buddy": "person_ref", "staff": "person_ref"},
+    )
     return outcome
 
 
@@ -662,12 +664,12 @@ def import_staff_time(cells: Cells, ctx: Context) -> str:
     entry = StaffTime.objects.filter(staff=staff, week_starting=week, activity=activity).first()
     if gone:
         return withdraw(entry)
-    outcome = CHANGED
-    if entry is None:
-        entry, outcome = StaffTime(staff=staff, week_starting=week, activity=activity), CREATED
-    if not assign(entry, {"hours": hours}) and outcome != CREATED:
-        return UNCHANGED
-    save(entry, cells)
+    outcome, _entry = upsert(
+        entry,
+        lambda: StaffTime(staff=staff, week_starting=week, activity=activity),
+        {"hours": hours},
+        cells,
+    )
     return outcome
 
 
@@ -740,22 +742,12 @@ def import_incident(cells: Cells, ctx: Context) -> str:
     incident = Incident.objects.filter(prison=prison, reference=reference).first()
     if gone:
         return withdraw(incident)
-    outcome = CHANGED
-    if incident is None:
-        incident, outcome = (
-            Incident(prison=prison, reference=reference, recorded_by=ctx.user),
-            CREATED,
-        )
-    if not assign(incident, values) and outcome != CREATED:
-        return UNCHANGED
-    save(
+    outcome, _incident = upsert(
         incident,
+        lambda: Incident(prison=prison, reference=reference, recorded_by=ctx.user),
+        values,
         cells,
-        {
-            "buddy": "buddy_prison_number",
-            "recipient": "recipient_prison_number",
-            "category": "category",
-        },
+        {"buddy": "buddy_prison_number", "recipient": "recipient_prison_number"},
     )
     return outcome
 
@@ -985,7 +977,7 @@ def run_import(
             if report.errors or dry_run:
                 raise Rollback
     except Rollback:
-        pass
+        return report  # nothing saved: a dry run, or the errors the report lists
     return report
 
 

@@ -7,13 +7,12 @@ import io
 import zipfile
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from common.downloads import attachment
 from exchange.export import export_files, export_workbook
 from exchange.forms import ImportForm
 from exchange.history import record_import
@@ -36,15 +35,6 @@ def unzipped(data: bytes) -> FileSet:
         for name in archive.namelist():
             read_named(name, archive.read(name), files)
     return files
-
-
-def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
-    )
-    response["Cache-Control"] = "no-store"  # personal data
-    return response
 
 
 @policy.prison_view(policy.MANAGE_SCHEME)
@@ -120,7 +110,7 @@ def import_errors_csv(request, prison, run_id):
         where, column, message = split_error(error)
         file, _sep, line = where.rpartition(":")
         writer.writerow([file, line, column, message])
-    return download(
+    return attachment(
         out.getvalue().encode("utf-8"),
         f"import-{run.pk}-problems.csv",
         "text/csv; charset=utf-8",
@@ -130,7 +120,7 @@ def import_errors_csv(request, prison, run_id):
 @policy.prison_view(policy.MANAGE_SCHEME)
 def export_zip(request, prison):
     """The prison's records as the standard's CSV files (and cost templates) in a zip."""
-    return download(
+    return attachment(
         zipped(export_files([prison])),
         f"peercare-{prison.code}-{timezone.localdate().isoformat()}.zip",
         "application/zip",
@@ -140,7 +130,7 @@ def export_zip(request, prison):
 @policy.prison_view(policy.MANAGE_SCHEME)
 def export_xlsx(request, prison):
     """The prison's records as one XLSX workbook, a sheet for each of the standard's files."""
-    return download(
+    return attachment(
         export_workbook([prison]),
         f"peercare-{prison.code}-{timezone.localdate().isoformat()}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

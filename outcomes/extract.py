@@ -53,7 +53,7 @@ BATCH = 5000
 
 
 class KeyMissing(Exception):
-    pass
+    """PEERCARE_PSEUDONYM_KEY is not set, or too short to be a secret."""
 
 
 def pseudonym_key(environ=None) -> bytes:
