@@ -271,10 +271,11 @@ class Extract:
     def survey_scores(self) -> Iterator[dict]:
         """A row per subscale and overall for each response answered in the period (scored by
         outcomes.scoring.score, the rules score_response applies), one row without scores for a
-        declined response. Responses are numbered within the extract. 4 queries."""
+        declined response, with its survey wave (0 for the baseline, then 1, 2, ...). Responses
+        are numbered within the extract. 4 queries."""
         responses = list(
             Response.objects.filter(prison__in=self.prisons, answered_on__range=self.period)
-            .select_related("prison", "instrument", "buddy", "recipient")
+            .select_related("prison", "wave", "instrument", "buddy", "recipient")
             .order_by("prison__code", "answered_on", "pk")
         )
         instruments = {response.instrument_id: response.instrument for response in responses}
@@ -292,6 +293,7 @@ class Extract:
                 "pseudonym": self.pseudonym(person.prison_number) if person else "",
                 "audience": response.audience,
                 "prison_code": response.prison.code,
+                "wave": response.wave.number,
                 "instrument": response.instrument.code,
                 "instrument_version": response.instrument.version,
                 "answered_on": response.answered_on,
@@ -504,6 +506,7 @@ FILES = [
             "pseudonym",
             "audience",
             "prison_code",
+            "wave",
             "instrument",
             "instrument_version",
             "answered_on",

@@ -4,11 +4,17 @@ An Instrument row is one version of a questionnaire: a new version is a new row 
 items, so a response keeps the exact items and scales it was given on.
 """
 
+import calendar
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from common.formatting import govuk_date
 from governance.models import ScopedQuerySet
 from outcomes.constants import DEFAULT_MIN_SHARE_ANSWERED, Audience, ScoringRule
 from outcomes.validation import validate_scale
@@ -114,6 +120,87 @@ class Item(models.Model):
             raise ValidationError({"subscale": "Choose one of this instrument's subscales"})
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later, or the month's last day if it is shorter
+    (31 January + 1 month = 28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+# Follow-ups every 3 months unless the prison chooses otherwise; at most two years apart.
+DEFAULT_FOLLOW_UP_MONTHS = 3
+MAX_FOLLOW_UP_MONTHS = 24
+
+
+class SurveyWave(models.Model):
+    """One round of asking the questionnaires in one prison, over a few weeks: the baseline
+    (number 0), then follow-ups numbered 1, 2, ... at the interval the prison chooses.
+
+    A wave fixes the versions of the questionnaires it uses, so its answers can be compared with
+    the baseline's. Waves do not overlap: each starts after the one before has ended."""
+
+    prison = models.ForeignKey(
+        "governance.Prison", on_delete=models.PROTECT, related_name="survey_waves"
+    )
+    number = models.PositiveSmallIntegerField(help_text="0 for the baseline, then 1, 2, ...")
+    starts_on = models.DateField("First day of asking")
+    ends_on = models.DateField("Last day of asking")
+    follow_up_months = models.PositiveSmallIntegerField(
+        "Months until the next follow-up",
+        default=DEFAULT_FOLLOW_UP_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FOLLOW_UP_MONTHS)],
+    )
+    instruments = models.ManyToManyField(
+        Instrument, verbose_name="Questionnaires", related_name="waves"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[instruments])
+
+    class Meta:
+        ordering = ["prison", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prison", "number"],
+                name="survey_wave_number_once_per_prison",
+                violation_error_message="This prison already has a wave with this number",
+            ),
+            models.CheckConstraint(
+                name="survey_wave_dates_in_order",
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                violation_error_message="The last day of asking must not be before the first",
+            ),
+            models.CheckConstraint(
+                name="survey_wave_follow_up_interval",
+                condition=Q(follow_up_months__gte=1, follow_up_months__lte=MAX_FOLLOW_UP_MONTHS),
+                violation_error_message=(
+                    f"The next follow-up must be 1 to {MAX_FOLLOW_UP_MONTHS} months later"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} at {self.prison_id and self.prison}"
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.number == 0
+
+    @property
+    def label(self) -> str:
+        return "Baseline" if self.number == 0 else f"Follow-up {self.number}"
+
+    @property
+    def next_due_on(self) -> dt.date:
+        """When the next follow-up should start: the chosen number of months after this one."""
+        return add_months(self.starts_on, self.follow_up_months)
+
+
 # Which person field a response must have for each audience; staff answer anonymously.
 PERSON_FIELD = {Audience.BUDDY: "buddy", Audience.RECIPIENT: "recipient", Audience.STAFF: None}
 
@@ -121,6 +208,7 @@ PERSON_FIELD = {Audience.BUDDY: "buddy", Audience.RECIPIENT: "recipient", Audien
 class Response(models.Model):
     """One person's answers to one version of an instrument on one day, or their refusal."""
 
+    wave = models.ForeignKey(SurveyWave, on_delete=models.PROTECT, related_name="responses")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
     # Copied from the instrument so the database itself can check who the response is about.
     audience = models.CharField(max_length=10, choices=Audience.choices, editable=False)
@@ -158,7 +246,21 @@ class Response(models.Model):
                 | Q(audience=Audience.STAFF, buddy__isnull=True, recipient__isnull=True),
                 violation_error_message="A response is about exactly one buddy or person "
                 "supported, matching who the instrument is for",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["wave", "instrument", "buddy"],
+                condition=Q(buddy__isnull=False),
+                name="response_once_per_buddy_per_wave",
+                violation_error_message="This buddy has already answered this questionnaire "
+                "in this wave",
+            ),
+            models.UniqueConstraint(
+                fields=["wave", "instrument", "recipient"],
+                condition=Q(recipient__isnull=False),
+                name="response_once_per_recipient_per_wave",
+                violation_error_message="This person has already answered this questionnaire "
+                "in this wave",
+            ),
         ]
         indexes = [models.Index(fields=["prison", "answered_on"])]
 
@@ -171,13 +273,28 @@ class Response(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        if not self.instrument_id:
-            return
-        self.audience = self.instrument.audience
-        person_field = PERSON_FIELD[self.audience]
-        person = getattr(self, person_field) if person_field else None
-        if person is not None and self.prison_id and person.prison_id != self.prison_id:
-            raise ValidationError({person_field: "This person is not in the response's prison"})
+        errors = {}
+        if self.wave_id and self.prison_id and self.wave.prison_id != self.prison_id:
+            errors["wave"] = "This wave belongs to another prison"
+        if (
+            self.wave_id
+            and self.answered_on
+            and not (self.wave.starts_on <= self.answered_on <= self.wave.ends_on)
+        ):
+            errors["answered_on"] = (
+                f"The date must be within the wave: {govuk_date(self.wave.starts_on)} "
+                f"to {govuk_date(self.wave.ends_on)}"
+            )
+        if self.instrument_id:
+            self.audience = self.instrument.audience
+            person_field = PERSON_FIELD[self.audience]
+            person = getattr(self, person_field) if person_field else None
+            if person is not None and self.prison_id and person.prison_id != self.prison_id:
+                errors[person_field] = "This person is not in the response's prison"
+            if self.wave_id and not self.wave.instruments.filter(pk=self.instrument_id).exists():
+                errors["instrument"] = "This questionnaire is not used in this wave"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Answer(models.Model):

@@ -1,6 +1,14 @@
-from django.db import transaction
+import datetime as dt
+from collections.abc import Mapping, Sequence
 
-from outcomes.models import Instrument, Item, Subscale
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from common.formatting import govuk_date
+from governance.models import Prison
+from outcomes.models import Answer, Instrument, Item, Response, Subscale, SurveyWave
 from outcomes.validation import InstrumentDefinition, validate_instrument_definition
 
 
@@ -85,3 +93,176 @@ def instrument_new_version(*, instrument: Instrument) -> Instrument:
         for item in instrument.items.order_by("number")
     )
     return copy
+
+
+# Survey waves and responses ------------------------------------------------------------------
+
+
+def _merge(errors: dict, error: ValidationError) -> None:
+    for name, messages in error.message_dict.items():
+        errors.setdefault(name, []).extend(messages)
+
+
+@transaction.atomic
+def wave_plan(
+    *,
+    prison: Prison,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    follow_up_months: int,
+    instruments: Sequence[Instrument],
+    user=None,
+) -> SurveyWave:
+    """Plan a prison's next survey wave: the baseline if it has none, else the next follow-up.
+    A follow-up starts after the previous wave has ended, and a wave asks one version of each
+    questionnaire it uses. Raises ValidationError by field."""
+    Prison.objects.select_for_update().filter(pk=prison.pk).first()  # one planner at a time
+    previous = SurveyWave.objects.filter(prison=prison).order_by("-number").first()
+    errors: dict[str, list[str]] = {}
+    if previous and starts_on and starts_on <= previous.ends_on:
+        errors["starts_on"] = [
+            f"{previous.label} ends on {govuk_date(previous.ends_on)}: start this wave after that"
+        ]
+    codes = [instrument.code for instrument in instruments]
+    if not instruments:
+        errors["instruments"] = ["Select at least one questionnaire"]
+    elif len(set(codes)) < len(codes):
+        errors["instruments"] = ["Select one version of each questionnaire"]
+    wave = SurveyWave(
+        prison=prison,
+        number=previous.number + 1 if previous else 0,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        follow_up_months=follow_up_months,
+        created_by=user,
+    )
+    try:
+        wave.full_clean()
+    except ValidationError as error:
+        _merge(errors, error)
+    if errors:
+        raise ValidationError(errors)
+    wave.save()
+    wave.instruments.set(instruments)
+    return wave
+
+
+NO_ANSWERS = "Select an answer to at least one question, or record that they declined"
+DECLINED_WITH_ANSWERS = (
+    "A person who declined has no answers: clear the answers, or untick that they declined"
+)
+
+
+def _check_answers(
+    instrument: Instrument, answers: Mapping[int, int | None], declined: bool
+) -> dict[str, list[str]]:
+    """Answers by item number must be on the item's scale; a declined response has none and any
+    other response has at least one."""
+    items = {item.number: item for item in instrument.items.all()}
+    errors: dict[str, list[str]] = {}
+    for number, value in answers.items():
+        if number not in items:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                f"Question {number} is not on this questionnaire"
+            )
+        elif value is not None and value not in items[number].values:
+            values = ", ".join(str(v) for v in items[number].values)
+            errors[f"item_{number}"] = [f"Question {number}: choose one of {values}"]
+    given = [value for value in answers.values() if value is not None]
+    if declined and given:
+        errors.setdefault("declined", []).append(DECLINED_WITH_ANSWERS)
+    if not declined and not given:
+        errors.setdefault(NON_FIELD_ERRORS, []).append(NO_ANSWERS)
+    return errors
+
+
+def _check_date(answered_on: dt.date | None) -> dict[str, list[str]]:
+    if answered_on and answered_on > timezone.localdate():
+        return {"answered_on": ["The date they answered must be today or in the past"]}
+    return {}
+
+
+@transaction.atomic
+def response_record(
+    *,
+    wave: SurveyWave,
+    instrument: Instrument,
+    answered_on: dt.date,
+    declined: bool,
+    answers: Mapping[int, int | None],
+    buddy=None,
+    recipient=None,
+) -> Response:
+    """Record one person's answers in a wave, as read out and noted by a lead, or that they
+    declined. Every item gets an answer row, empty where it was not answered, so the record
+    says which items were skipped. All or nothing; raises ValidationError by field."""
+    response = Response(
+        wave=wave,
+        instrument=instrument,
+        prison_id=wave.prison_id,
+        buddy=buddy,
+        recipient=recipient,
+        answered_on=answered_on,
+        declined=declined,
+    )
+    errors = {**_check_answers(instrument, answers, declined), **_check_date(answered_on)}
+    try:
+        response.full_clean()
+    except ValidationError as error:
+        _merge(errors, error)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError as error:  # someone recorded the same person a moment ago
+        raise ValidationError(
+            {NON_FIELD_ERRORS: ["This person has already answered in this wave"]}
+        ) from error
+    bulk_create_with_history(
+        [
+            Answer(response=response, item=item, value=answers.get(item.number))
+            for item in instrument.items.all()
+        ],
+        Answer,
+    )
+    return response
+
+
+@transaction.atomic
+def response_update(
+    *,
+    response: Response,
+    answered_on: dt.date,
+    declined: bool,
+    answers: Mapping[int, int | None],
+) -> Response:
+    """Correct a recorded response: its date, whether they declined, and its answers."""
+    errors = {
+        **_check_answers(response.instrument, answers, declined),
+        **_check_date(answered_on),
+    }
+    response.answered_on, response.declined = answered_on, declined
+    try:
+        response.full_clean()
+    except ValidationError as error:
+        _merge(errors, error)
+    if errors:
+        response.refresh_from_db()
+        raise ValidationError(errors)
+    response.save()
+    stored = {answer.item_id: answer for answer in response.answers.select_related("item")}
+    changed, added = [], []
+    for item in response.instrument.items.all():
+        value = answers.get(item.number)
+        answer = stored.get(item.pk)
+        if answer is None:
+            added.append(Answer(response=response, item=item, value=value))
+        elif answer.value != value:
+            answer.value = value
+            changed.append(answer)
+    if added:
+        bulk_create_with_history(added, Answer)
+    if changed:
+        bulk_update_with_history(changed, Answer, ["value"])
+    return response

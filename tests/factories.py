@@ -13,6 +13,7 @@ from governance.constants import (
     SchemeFormality,
 )
 from governance.models import LocalAuthority, Prison, Scheme, TrainingRecord
+from outcomes.models import Instrument, SurveyWave
 from recipients.models import Assignment, CarePlan, Recipient
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -131,3 +132,27 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(RecipientFactory)
     started_on = datetime.date(2026, 1, 12)
     no_personal_relationship_confirmed = True
+
+
+class SurveyWaveFactory(factory.django.DjangoModelFactory):
+    """A wave asking the two shipped PeerCare questionnaires (version 1), unless told otherwise."""
+
+    class Meta:
+        model = SurveyWave
+        django_get_or_create = ("prison", "number")
+        skip_postgeneration_save = True
+
+    prison = factory.SubFactory(PrisonFactory)
+    number = 0
+    starts_on = datetime.date(2026, 3, 1)
+    ends_on = datetime.date(2026, 3, 28)
+
+    @factory.post_generation
+    def instruments(self, create, extracted, **kwargs):
+        if create:
+            self.instruments.set(
+                extracted
+                or Instrument.objects.filter(
+                    code__in=["peercare-buddy", "peercare-recipient"], version=1
+                )
+            )

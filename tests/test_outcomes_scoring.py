@@ -17,7 +17,7 @@ from outcomes.validation import (
     SubscaleDefinition,
     validate_instrument_definition,
 )
-from tests.factories import BuddyFactory, RecipientFactory
+from tests.factories import BuddyFactory, RecipientFactory, SurveyWaveFactory
 
 D = Decimal
 EIGHTY_PERCENT = Decimal("0.80")
@@ -238,6 +238,7 @@ def answer(response, values: dict[int, int | None]):
 def test_a_saved_response_is_scored_on_its_own_version(home_prison):
     instrument = recipient_v1()
     response = Response.objects.create(
+        wave=SurveyWaveFactory(prison=home_prison),
         instrument=instrument,
         prison=home_prison,
         recipient=RecipientFactory(prison=home_prison),
@@ -278,7 +279,11 @@ def test_a_new_version_follows_the_highest_so_far(db):
 
 def new_response(instrument, prison, **person):
     return Response(
-        instrument=instrument, prison=prison, answered_on=datetime.date(2026, 3, 2), **person
+        wave=SurveyWaveFactory(prison=prison),
+        instrument=instrument,
+        prison=prison,
+        answered_on=datetime.date(2026, 3, 2),
+        **person,
     )
 
 

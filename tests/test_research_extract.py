@@ -17,9 +17,9 @@ from buddies.models import MissedReason, Session
 from costs.models import CostYear, UnitCost
 from governance.models import Incident, Task
 from outcomes.extract import FILES, age_band
-from outcomes.models import Answer, ExtractRun, Instrument, Response
+from outcomes.models import Answer, ExtractRun, Instrument, Response, SurveyWave
 from outcomes.scoring import score_response
-from tests.factories import BuddyFactory, CarePlanFactory, RecipientFactory
+from tests.factories import BuddyFactory, CarePlanFactory, RecipientFactory, SurveyWaveFactory
 from tests.test_cost_template import WORKED_EXAMPLE
 
 KEY = "k" * 20 + "-research-extract-key-2026"
@@ -59,7 +59,16 @@ def instrument(code):
 
 
 def respond(prison, *, code, answered_on, values=None, declined=False, **person):
+    """A response in a wave of its own, numbered after the prison's waves so far."""
+    wave = SurveyWaveFactory(
+        prison=prison,
+        number=SurveyWave.objects.filter(prison=prison).count(),
+        starts_on=answered_on,
+        ends_on=answered_on,
+        instruments=[instrument(code)],
+    )
     response = Response.objects.create(
+        wave=wave,
         instrument=instrument(code),
         prison=prison,
         answered_on=answered_on,
@@ -395,6 +404,9 @@ def test_survey_scores_follow_score_response_and_keep_declined_responses(
     assert [(row["answered_on"], row["subscale"], row["score"]) for row in declined] == [
         ("2026-03-09", "", "")
     ]
+    # respond() gives each response a wave of its own: the baseline, then follow-up 1
+    assert {row["wave"] for row in scored} == {"0"}
+    assert [row["wave"] for row in declined] == ["1"]
 
 
 def assert_wrote_nothing(tmp_path, before):
