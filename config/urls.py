@@ -3,6 +3,7 @@ from django.urls import include, path
 from accounts import views as account_views
 from common import views as common_views
 from monitoring import views as monitoring_views
+from outcomes import views as outcome_views
 from recipients import views as recipient_views
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
         name="monitoring-summary-pdf",
     ),
     path("monitoring/compare/", monitoring_views.comparison, name="monitoring-comparison"),
+    path("monitoring/outcomes/", outcome_views.outcomes_comparison, name="outcomes-comparison"),
+    path("prisons/<str:code>/surveys/", include("outcomes.urls")),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
     path("", include("costs.urls")),

@@ -190,6 +190,14 @@ def incident_table(breakdown: dict) -> list[tuple[str, list]]:
     ]
 
 
+def outcome_tables(prison, on: dt.date, *, hide_small: bool):
+    """Survey results of one prison: its baseline beside its latest wave started by `on`."""
+    from outcomes import results
+
+    waves = results.waves_by_prison([prison], on).get(prison.pk, [])
+    return results.tables(results.baseline_and_latest(waves), hide_small=hide_small)
+
+
 # The PDF ------------------------------------------------------------------------------------
 
 
@@ -230,7 +238,17 @@ def summary_context(prisons, start: dt.date, end: dt.date, *, hide_small: bool) 
         "costs": costs_summary(prisons, end),
         "gaps": shown_gaps(data_quality(prisons, start, end), hide_small=hide_small),
         "hide_small": hide_small,
+        **_outcomes(prisons, end, hide_small=hide_small),
     }
+
+
+def _outcomes(prisons: list, end: dt.date, *, hide_small: bool) -> dict:
+    """One prison's survey results by subscale; for several, each prison's overall scores."""
+    from outcomes import results
+
+    if len(prisons) == 1:
+        return {"outcome_tables": outcome_tables(prisons[0], end, hide_small=hide_small)}
+    return {"outcome_comparisons": results.comparison(prisons, end, hide_small=hide_small)}
 
 
 def summary_title(prisons, start: dt.date, end: dt.date) -> str:
@@ -241,7 +259,7 @@ def summary_title(prisons, start: dt.date, end: dt.date) -> str:
 
 def summary_pdf(prisons, start: dt.date, end: dt.date, *, hide_small: bool, request=None) -> bytes:
     """The tagged A4 monitoring summary: profile, PSI requirements, every indicator beside the
-    previous period, charts, incidents, costs and what is missing."""
+    previous period, charts, incidents, costs, survey results and what is missing."""
     from common.pdf import render_pdf
 
     prisons = list(prisons)

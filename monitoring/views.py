@@ -57,6 +57,7 @@ def dashboard(request, prison):
                 ("Sessions missed each month", bars(series, "missed")),
             ],
             "todo": todo,
+            "outcomes": summary.outcome_tables(prison, today, hide_small=hide_small),
         },
     )
 

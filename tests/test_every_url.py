@@ -23,11 +23,13 @@ from buddies.models import Session
 from costs.models import CostYear
 from exchange.models import ImportRun
 from governance.models import Incident, StaffMember
+from outcomes.models import Response
 from tests.factories import (
     AssignmentFactory,
     BuddyFactory,
     CarePlanFactory,
     RecipientFactory,
+    SurveyWaveFactory,
     UserFactory,
 )
 
@@ -58,7 +60,24 @@ SAMPLES = {
     "fmt": lambda world: "csv",
     "session_id": lambda world: session_of(world).pk,
     "run_id": lambda world: import_run_of(world).pk,
+    "wave_id": lambda world: response_of(world).wave_id,
+    "instrument_id": lambda world: response_of(world).instrument_id,
+    "response_id": lambda world: response_of(world).pk,
 }
+
+
+def response_of(world):
+    """The world's buddy's answers in a baseline survey, made the first time a URL asks."""
+    if "response" not in world:
+        wave = SurveyWaveFactory(prison=world["prison"])
+        world["response"] = Response.objects.create(
+            wave=wave,
+            instrument=wave.instruments.get(code="peercare-buddy"),
+            prison=world["prison"],
+            buddy=world["buddy"],
+            answered_on=wave.starts_on,
+        )
+    return world["response"]
 
 
 def import_run_of(world):
@@ -114,7 +133,7 @@ def named_urls():
 URLS = sorted(set(named_urls()))
 
 # Keywords that name something in one prison; the others (a year, a format) do not.
-UNSCOPED_KEYWORDS = {"year", "fmt"}
+UNSCOPED_KEYWORDS = {"year", "fmt", "instrument_id"}  # questionnaires are the same everywhere
 
 
 def readable_text(response) -> str:
