@@ -5,6 +5,7 @@ from buddies.demo_activity import demo_seed_sessions
 from costs.demo import demo_seed_costs
 from governance.demo import DEMO_PASSWORD, USERS, demo_seed
 from governance.demo_governance import demo_seed_governance
+from outcomes.demo import demo_seed_surveys
 from recipients.demo import demo_seed_recipients
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 + demo_seed_sessions()
                 + demo_seed_governance()
                 + demo_seed_costs()
+                + demo_seed_surveys()
             )
             self.stdout.write(
                 f"Demo data: created {len(created)} records."
