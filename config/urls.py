@@ -25,6 +25,7 @@ urlpatterns = [
     path("monitoring/compare/", monitoring_views.comparison, name="monitoring-comparison"),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
+    path("outcomes/instruments/", include("outcomes.instrument_urls")),
     path("", include("costs.urls")),
     path("", include("exchange.urls")),
     path("api/", include("api.urls")),
