@@ -28,6 +28,7 @@ urlpatterns = [
     path("prisons/<str:code>/surveys/", include("outcomes.urls")),
     path("prisons/<str:code>/", include("recipients.urls")),
     path("reviews/", recipient_views.review_queue, name="review-queue"),
+    path("outcomes/instruments/", include("outcomes.instrument_urls")),
     path("", include("costs.urls")),
     path("", include("exchange.urls")),
     path("api/", include("api.urls")),
