@@ -26,6 +26,7 @@ def navigation(request):
         items.append(("Monitoring", reverse("monitoring-comparison")))
     if policy.has_capability(user, policy.ADMINISTER):
         items.append(("Unit costs", reverse("unit-costs")))
+        items.append(("Questionnaires", reverse("instrument-list")))
     items.append(("Help", reverse("help")))
     # The current item is the one whose address is the longest start of this page's address.
     path = request.path
