@@ -224,8 +224,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only. DJANGO_SECURE_SSL_REDIRECT=0 is for a proxy that redirects to HTTPS itself.
+    SECURE_SSL_REDIRECT = env.str("DJANGO_SECURE_SSL_REDIRECT", default="1") != "0"
+    # Behind a TLS-terminating proxy or load balancer, the header it sets to "https" (for example
+    # X-Forwarded-Proto). Only name one the proxy always sets or strips: a client could send it too.
+    proxy_ssl_header = env.str("DJANGO_PROXY_SSL_HEADER", default="")
+    if proxy_ssl_header:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
