@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "simple_history",
+    "csp",  # its system checks catch a policy setting that would drop the header
     "common",
     "governance",
     "accounts",
@@ -62,6 +63,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files are answered above this line; every other response, refusals and error pages
+    # included, gets its headers from the next three on its way out.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.middleware.NoStoreByDefault",
     "common.middleware.RejectNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,8 +75,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -209,15 +213,24 @@ SPECTACULAR_SETTINGS = {
 # Django's default of 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-X_FRAME_OPTIONS = "DENY"
+# Headers on every response (the policy is above). Lax: no cookie goes with another site's forms or
+# scripts; following a link from elsewhere still finds the user signed in.
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only. DJANGO_SECURE_SSL_REDIRECT=0 is for a proxy that redirects to HTTPS itself.
+    SECURE_SSL_REDIRECT = env.str("DJANGO_SECURE_SSL_REDIRECT", default="1") != "0"
+    # Behind a TLS-terminating proxy or load balancer, the header it sets to "https" (for example
+    # X-Forwarded-Proto). Only name one the proxy always sets or strips: a client could send it too.
+    proxy_ssl_header = env.str("DJANGO_PROXY_SSL_HEADER", default="")
+    if proxy_ssl_header:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

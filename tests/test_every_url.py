@@ -9,7 +9,9 @@ What must hold:
 - a lead, member of staff or local authority reviewer asking for anything of a prison outside
   their scope gets 404 or 403, by GET and by POST;
 - no page errors for any role, in scope or out;
-- inspectors and national analysts never see a name or prison number, on any page of any prison.
+- inspectors and national analysts never see a name or prison number, on any page of any prison;
+- every response carries the security headers and may not be kept in any cache
+  (tests/test_security_headers.py checks each header in full).
 """
 
 import datetime
@@ -149,6 +151,15 @@ def readable_text(response) -> str:
     return response.content.decode()
 
 
+def assert_security_headers(response, url):
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy, url
+    assert "unsafe-inline" not in policy, url
+    assert response["X-Content-Type-Options"] == "nosniff", url
+    assert response["Referrer-Policy"] == "same-origin", url
+    assert "no-store" in response["Cache-Control"].split(", "), url
+
+
 def build(name, params, world):
     return reverse(name, kwargs={param: SAMPLES[param](world) for param in params})
 
@@ -260,6 +271,7 @@ def test_nobody_signed_in_reaches_only_public_pages(client, worlds):
     for name, params in URLS:
         url = build(name, params, worlds["own"])
         response = client.get(url)
+        assert_security_headers(response, url)
         if name in PUBLIC:
             assert response.status_code == 200, url
         elif name == API_NOT_FOUND:
@@ -282,6 +294,7 @@ def test_prison_scoped_roles_get_nothing_from_another_prison(client, users_by_ro
             client.force_login(users_by_role[role])
             response = method(url)
             assert response.status_code in {403, 404}, f"{role} {method.__name__} {url}"
+            assert_security_headers(response, url)
             checked += 1
     assert checked >= 6
 
@@ -299,6 +312,7 @@ def test_every_page_works_for_every_role_and_aggregate_roles_see_no_one(
                 response = method(url)
                 allowed = {200, 302, 403, 404, 405} | (API_ANSWERS if is_api(name) else set())
                 assert response.status_code in allowed, f"{method.__name__} {url}"
+                assert_security_headers(response, url)
                 if role in {Role.INSPECTOR, Role.NATIONAL_ANALYST}:
                     page = readable_text(response)
                     for marker in worlds["personal_markers"]:
@@ -307,6 +321,9 @@ def test_every_page_works_for_every_role_and_aggregate_roles_see_no_one(
 
 def test_pages_across_prisons_show_only_the_users_prisons(client, lead, worlds):
     client.force_login(lead)
-    page = client.get(reverse("cost-comparison", args=["2022-23"])).content.decode()
+    url = reverse("cost-comparison", args=["2022-23"])
+    response = client.get(url)
+    assert_security_headers(response, url)
+    page = response.content.decode()
     assert "HMP Home" in page
     assert "HMP Other" not in page

@@ -72,13 +72,6 @@ def test_navigation_is_by_role(client, users_by_role):
     assert 'aria-current="page"' in page
 
 
-def test_pages_are_protected_by_a_content_security_policy(client, lead):
-    client.force_login(lead)
-    policy = client.get(reverse("home"))["Content-Security-Policy"]
-    assert "script-src 'self'" in policy
-    assert "frame-ancestors 'none'" in policy
-
-
 def test_not_found_uses_the_govuk_page(client, lead):
     client.force_login(lead)
     response = client.get("/no-such-page/")

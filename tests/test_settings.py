@@ -1,40 +1,7 @@
-"""Settings come from the environment; production is secure or does not start."""
+"""Settings come from the environment; production does not start without its secret key.
+What production sends for security, and Django's deployment checklist: test_security_headers.py."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-STRONG_KEY = "k8#Qz2!vR7m@Lp4^Xw9&Tn6*Jb3(Hd5)Fs1_Gy0+Uc8=Ae2~Ni7"
-
-
-def clean_environment(**env):
-    """This process's environment without any DJANGO_ or DATABASE_ variable, plus `env`."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))
-    }
-    return {**environment, **env}
-
-
-def run(args, **env):
-    return subprocess.run(  # noqa: S603
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=clean_environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def setting(expression, **env):
-    """The value of a settings expression when Django starts with `env`."""
-    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
-    result = run(["-c", code], DJANGO_SETTINGS_MODULE="config.settings", **env)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+from tests.fresh_process import ROOT, run, setting
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -43,17 +10,6 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set when DJANGO_ENV=production" in result.stderr
-
-
-def test_production_settings_pass_the_deployment_checklist():
-    result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        DJANGO_ENV="production",
-        DJANGO_SECRET_KEY=STRONG_KEY,
-        DJANGO_ALLOWED_HOSTS="peercare.example",
-    )
-    assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
 
 
 def test_without_database_url_the_database_is_sqlite_under_var():
