@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 import re
 
@@ -35,6 +34,7 @@ from buddies.week import (
 )
 from common.formatting import govuk_date
 from common.forms import add_service_errors
+from common.spreadsheet import CsvWriter, safe_cell
 
 
 def _monday(week: str) -> dt.date:
@@ -225,7 +225,7 @@ def pay_csv(request, prison):
         f'attachment; filename="pay-{prison.code}-{start.isoformat()}-to-{end.isoformat()}.csv"'
     )
     response["Cache-Control"] = "no-store"
-    writer = csv.writer(response, lineterminator="\n")
+    writer = CsvWriter(response)
     writer.writerow(
         [
             "prison_code",
@@ -246,8 +246,8 @@ def pay_csv(request, prison):
             [
                 prison.code,
                 line.buddy.prison_number,
-                line.buddy.given_name,
-                line.buddy.family_name,
+                safe_cell(line.buddy.given_name),
+                safe_cell(line.buddy.family_name),
                 start.isoformat(),
                 end.isoformat(),
                 line.worked,

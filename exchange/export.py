@@ -8,7 +8,6 @@ history before the current rate) stays in PeerCare and is not exported.
 A fixed number of queries per file, whatever the number of rows.
 """
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch
 
 from buddies.models import Buddy, PayRate, Session
+from common.spreadsheet import CsvWriter, safe_cell
 from exchange.standard import FILES, FileSpec, write
 from governance.models import (
     Incident,
@@ -303,8 +303,12 @@ ROWS = {
 
 
 def table(spec: FileSpec, prisons) -> list[list[str]]:
-    """The file's rows as text, header first, sorted by key."""
-    rows = [[write(row.get(column)) for column in spec.columns] for row in ROWS[spec.name](prisons)]
+    """The file's rows as text, header first, sorted by key. Text that a spreadsheet would read
+    as a formula gets a leading quote (common.spreadsheet); reading.py takes it off again."""
+    rows = [
+        [write(safe_cell(row.get(column))) for column in spec.columns]
+        for row in ROWS[spec.name](prisons)
+    ]
     positions = [spec.columns.index(column) for column in spec.key]
     rows.sort(key=lambda row: [row[p] for p in positions])
     return [list(spec.columns), *rows]
@@ -312,7 +316,7 @@ def table(spec: FileSpec, prisons) -> list[list[str]]:
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 
@@ -337,8 +341,9 @@ def export_files(prisons) -> dict[str, bytes]:
 
 def export_workbook(prisons) -> bytes:
     """The same files as one XLSX workbook, one sheet per file (cells written as text, so that
-    codes, references and dates read back exactly); cost templates are not sheets: export them as
-    files."""
+    codes, references and dates read back exactly, and quoted as in the CSV files: openpyxl would
+    otherwise store text starting with = as a formula); cost templates are not sheets: export them
+    as files."""
     from openpyxl import Workbook
 
     prisons = list(prisons)

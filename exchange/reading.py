@@ -2,6 +2,8 @@
 sheet per file) and cost templates, each into a `Table` of rows with their physical line numbers.
 
 Header problems (an unknown column, a missing required one, a column twice) are errors of line 1.
+A cell's text loses the quote an export puts before text a spreadsheet would read as a formula
+(common.spreadsheet.unquote_cell), so exported files import as the same values.
 """
 
 import csv
@@ -11,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.spreadsheet import unquote_cell
 from exchange.standard import COST_TEMPLATE, FILES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -106,7 +109,8 @@ def read_csv(kind: str, source: str, data: bytes, files: FileSet) -> None:
                     f"{source}:{line}: row: {len(cells)} cells but the header has {len(columns)} columns"
                 )
                 continue
-            values = dict(zip(columns, [cell.strip() for cell in cells], strict=False))
+            texts = [unquote_cell(cell.strip()) for cell in cells]
+            values = dict(zip(columns, texts, strict=False))
             table.rows.append(Row(line, values))
     except csv.Error as error:
         files.errors.append(f"{source}:{reader.line_num}: row: {error}")
@@ -156,7 +160,7 @@ def read_xlsx(source: str, data: bytes, files: FileSet) -> None:
         table = Table(kind, where, columns=columns)
         if check_header(kind, where, columns, files.errors):
             for line, values in enumerate(rows, start=2):
-                texts = [cell_text(value) for value in values][: len(columns)]
+                texts = [unquote_cell(cell_text(value)) for value in values][: len(columns)]
                 if any(texts):
                     table.rows.append(Row(line, dict(zip(columns, texts, strict=False))))
         files.add(table)

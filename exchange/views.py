@@ -2,7 +2,6 @@
 would change, confirm; the error report as a table and a CSV; the history of imports; and the
 standard's files to download at any time."""
 
-import csv
 import io
 import zipfile
 
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from common.downloads import attachment
+from common.spreadsheet import CsvWriter, safe_row
 from exchange.export import export_files, export_workbook
 from exchange.forms import ImportForm
 from exchange.history import record_import
@@ -104,12 +104,13 @@ def import_confirm(request, prison, run_id):
 def import_errors_csv(request, prison, run_id):
     run = _run(prison, run_id)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["file", "line", "column", "message"])
     for error in run.errors:
         where, column, message = split_error(error)
         file, _sep, line = where.rpartition(":")
-        writer.writerow([file, line, column, message])
+        # File names and the messages' quoted cells come from the uploaded files.
+        writer.writerow(safe_row([file, line, column, message]))
     return attachment(
         out.getvalue().encode("utf-8"),
         f"import-{run.pk}-problems.csv",

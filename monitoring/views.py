@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 
 from django.http import HttpResponse
@@ -8,6 +7,7 @@ from django.utils import timezone
 from accounts import policy
 from accounts.todo import action_lists
 from common.formatting import govuk_date
+from common.spreadsheet import CsvWriter, safe_row
 from monitoring import summary
 from monitoring.comparison import GROUPINGS, comparison_table, headings
 from monitoring.indicators import compute_all
@@ -100,24 +100,26 @@ def comparison(request):
     if output == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response, lineterminator="\n")
+        writer = CsvWriter(response)
         if by == "prison":
             writer.writerow(["prison_code", "region", "category", "leadership", *keys])
             for row in rows:
                 scheme = getattr(row.prison, "scheme", None)
                 writer.writerow(
-                    [
-                        row.prison.code,
-                        row.prison.region,
-                        row.prison.category,
-                        scheme.leadership if scheme else "",
-                        *row.cells,
-                    ]
+                    safe_row(
+                        [
+                            row.prison.code,
+                            row.prison.region,
+                            row.prison.category,
+                            scheme.leadership if scheme else "",
+                            *row.cells,
+                        ]
+                    )
                 )
         else:
             writer.writerow([by, *keys])
             for row in rows:
-                writer.writerow([row.label, *row.cells])
+                writer.writerow(safe_row([row.label, *row.cells]))
         return response
     context = {
         "rows": rows,

@@ -552,7 +552,12 @@ FILES = [
 
 
 def write_csv(path, spec: FileSpec, extract: Extract) -> int:
-    """Write one file (UTF-8, `\\n` line endings, header first); the number of data rows."""
+    """Write one file (UTF-8, `\\n` line endings, header first); the number of data rows.
+
+    Cells are not quoted against formula injection (common.spreadsheet), unlike the CSV files
+    made for people: these are read by statistical software (R, Stata, SPSS, pandas), which would
+    keep the quote as part of the value and turn a figure into text. Nor is there free text to
+    quote: the extract holds only codes, dates, figures and pseudonyms."""
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")

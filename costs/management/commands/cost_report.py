@@ -1,10 +1,10 @@
-import csv
 import io
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.spreadsheet import CsvWriter, safe_cell
 from costs.models import CostYear
 from costs.services import cost_report
 
@@ -56,12 +56,16 @@ class Command(BaseCommand):
 
 
 def report_csv(report: dict) -> str:
-    """The report as rows of figure and amount, in the order of the JSON keys."""
+    """The report as rows of figure and amount, in the order of the JSON keys.
+
+    Text in the amount column (the prison, the year, the source, and the reasons a figure is
+    incomplete, which quote the uploaded template) is quoted where a spreadsheet would read it as a
+    formula; amounts and counts are written as they are, so they stay numbers."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["figure", "amount"])
     for key in ["prison_code", "financial_year", "source_of_buddy_pay", "buddies", "recipients"]:
-        writer.writerow([key, report[key]])
+        writer.writerow([key, safe_cell(report[key])])
     for name, amount in report["components"].items():
         writer.writerow([f"components.{name}", amount])
     for payer, amount in report["by_payer"].items():
@@ -78,5 +82,5 @@ def report_csv(report: dict) -> str:
     for scheme, amount in report["per_recipient_by_scheme"].items():
         writer.writerow([f"per_recipient_by_scheme.{scheme}", amount])
     for reason in report["incomplete"]:
-        writer.writerow(["incomplete", reason])
+        writer.writerow(["incomplete", safe_cell(reason)])
     return out.getvalue()

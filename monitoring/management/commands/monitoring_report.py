@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 import io
 import json
@@ -7,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.spreadsheet import CsvWriter, safe_cell
 from governance.models import Prison
 from monitoring.disclosure import small_numbers_hidden
 from monitoring.indicators import compute_all
@@ -101,14 +101,18 @@ def report_json(
 
 
 def report_csv(report: dict) -> str:
-    """One row per figure: indicator, code (empty for a single value) and value (empty for none)."""
+    """One row per figure: indicator, code (empty for a single value) and value (empty for none).
+
+    Indicators and codes are text, quoted where a spreadsheet would read them as a formula; values
+    are figures (numbers, decimals written as text by `plain`, or <5 and [c]) and are never
+    quoted, so a negative figure would stay a number."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["indicator", "code", "value"])
     for key, value in report["indicators"].items():
         if isinstance(value, dict):
             for code, number in value.items():
-                writer.writerow([key, code, "" if number is None else number])
+                writer.writerow([safe_cell(key), safe_cell(code), "" if number is None else number])
         else:
-            writer.writerow([key, "", "" if value is None else value])
+            writer.writerow([safe_cell(key), "", "" if value is None else value])
     return out.getvalue()
