@@ -14,6 +14,7 @@ from buddies.models import Buddy
 from governance.models import Prison
 from outcomes.constants import Audience
 from outcomes.models import Instrument, SurveyWave, add_months
+from outcomes.questionnaires import ensure_shipped_questionnaires
 from outcomes.services import response_record, wave_plan
 from recipients.models import Recipient
 
@@ -52,6 +53,7 @@ def demo_seed_surveys() -> list[str]:
     prison = Prison.objects.filter(code=DEMO_PRISON).first()
     if prison is None or SurveyWave.objects.filter(prison=prison).exists():
         return []
+    ensure_shipped_questionnaires()
     rng = random.Random(9)  # noqa: S311  (demo data, not security)
     today = timezone.localdate()
     instruments = list(

@@ -1,14 +1,14 @@
 """A lead plans the baseline survey, reads the buddy questionnaire to a buddy and records the
 answers (skipping two questions), then a refusal, and sees the scores."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
-from outcomes.models import Instrument, Response
+from governance.reference import sync_reference_codes
+from outcomes.models import Response
+from outcomes.questionnaires import ensure_shipped_questionnaires
 from tests.browser.test_sign_in_journey import sign_in
 from tests.factories import BuddyFactory
 
@@ -16,10 +16,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def questionnaires(transactional_db):
-    """The shipped questionnaires, put back if an earlier test emptied the database."""
-    if not Instrument.objects.exists():
-        importlib.import_module("outcomes.migrations.0002_peercare_questionnaires").load(apps, None)
+def reference_data(transactional_db):
+    """Reference codes and the shipped questionnaires, put back if an earlier test emptied the
+    database."""
+    sync_reference_codes()
+    ensure_shipped_questionnaires()
 
 
 def test_lead_runs_a_baseline_survey_in_the_browser(page: Page, live_server, lead, home_prison):
