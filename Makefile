@@ -10,13 +10,14 @@ MANAGE := $(UV) run --locked python manage.py
 APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: help run test lint format bench backup restore vendor install system-packages test-system-packages
+.PHONY: help run test lint format bench load backup restore vendor install system-packages test-system-packages
 
 help:
 	@echo "make run      set up and serve the demo on http://127.0.0.1:8000"
 	@echo "make test     lint, then run the whole test suite (browser tests included)"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    run the benchmarks under bench/"
+	@echo "make load     load test a lead's day with locust against gunicorn (about 6 minutes)"
 	@echo "make backup   back up the PostgreSQL database of DATABASE_URL to var/backups/"
 	@echo "make restore  restore BACKUP_FILE=... into an empty PostgreSQL database"
 
@@ -54,6 +55,9 @@ test: install test-system-packages lint
 
 bench: install test-system-packages
 	$(UV) run --locked python bench/run.py
+
+load: install
+	$(UV) run --locked python bench/load/run.py
 
 # Variables given on the command line (BACKUP_FILE, FORCE, RESTORE_DATABASE_URL) reach the scripts.
 backup:
