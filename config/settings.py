@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "monitoring",
     "costs",
     "exchange",
+    "privacy",
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -207,6 +208,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+
+# Retention (privacy/retention.py, `manage.py apply_retention`): whole years each kind of record is
+# kept after the person's support or work ended (audit events: after they were recorded).
+PEERCARE_RETENTION = {
+    "recipient": env.int("PEERCARE_RETENTION_RECIPIENT_YEARS", default=7),
+    "buddy": env.int("PEERCARE_RETENTION_BUDDY_YEARS", default=7),
+    "audit_event": env.int("PEERCARE_RETENTION_AUDIT_EVENT_YEARS", default=2),
 }
 
 # The weekly sheet posts one field per cell: 50 buddy-and-person rows with evenings shown is over
