@@ -164,7 +164,7 @@ def stop(process: subprocess.Popen | None) -> None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     except ProcessLookupError:
-        pass
+        return  # it ended on its own between the check above and the signal
 
 
 def wait_until_up(base: str, gunicorn: subprocess.Popen, seconds: float = 90) -> None:
