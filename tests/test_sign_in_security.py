@@ -1,0 +1,192 @@
+"""Signing in and staying signed in (OWASP ASVS 2.1, 2.2, 3.2, 3.3; issue 11).
+
+- Lockout: 5 failures with one username, or from one address, pause signing in with it for 10
+  minutes from the 5th; failures during the pause do not stretch it; the page says the same
+  whether or not the username exists. The API's tokens are not affected.
+- Passwords: at least 12 characters, not common, not like the username (`manage.py add_user`).
+- Sessions: a new session key at sign-in; signing out or deactivation ends every session of the
+  user; 30 minutes without a request or 12 hours after signing in end a session, and the
+  sign-in page says why.
+- Dormant accounts: unused for 90 days (180 for administrators) are deactivated.
+
+Times are set with time-machine; every expected time and date is worked out by hand here.
+"""
+
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.test.client import RequestFactory
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from api.services import api_token_create
+from tests.factories import TEST_PASSWORD
+
+LONDON = ZoneInfo("Europe/London")
+SIGN_IN = "/sign-in/"
+# A Monday morning in winter (GMT, so London time is UTC time).
+START = datetime.datetime(2026, 1, 12, 9, 0, tzinfo=LONDON)
+PAUSED = "Signing in is paused"
+
+
+def sign_in(client, username, password=TEST_PASSWORD, address="192.0.2.1"):
+    return client.post(SIGN_IN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def signed_in(client) -> bool:
+    return client.get(reverse("home")).status_code == 200
+
+
+# Lockout ---------------------------------------------------------------------------------------
+
+
+def test_the_fifth_failure_pauses_signing_in_even_with_the_right_password(client, lead):
+    for _attempt in range(4):
+        response = sign_in(client, "lead", "not-the-password")
+        assert response.status_code == 200
+        assert "Enter a correct username and password" in response.content.decode()
+    fifth = sign_in(client, "lead", "not-the-password")
+    assert fifth.status_code == 429
+    assert PAUSED in fifth.content.decode()
+    right_password = sign_in(client, "lead")
+    assert right_password.status_code == 429
+    assert not signed_in(client)
+
+
+def test_the_pause_lasts_ten_minutes_from_the_fifth_failure_however_often_one_tries(client, lead):
+    with time_machine.travel(START, tick=False) as traveller:
+        for _attempt in range(5):
+            sign_in(client, "lead", "not-the-password")
+            traveller.shift(datetime.timedelta(seconds=30))
+        # The 5th failure was at 9:02; trying every minute until 9:11:59 changes nothing.
+        traveller.move_to(START + datetime.timedelta(minutes=2))
+        for _minute in range(9):
+            traveller.shift(datetime.timedelta(minutes=1))
+            assert sign_in(client, "lead", "still-not-it").status_code == 429
+        traveller.move_to(datetime.datetime(2026, 1, 12, 9, 11, 59, tzinfo=LONDON))
+        assert sign_in(client, "lead").status_code == 429
+        traveller.move_to(datetime.datetime(2026, 1, 12, 9, 12, 1, tzinfo=LONDON))
+        response = sign_in(client, "lead")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_the_paused_page_reads_the_same_whether_or_not_the_username_exists(lead):
+    pages = {}
+    for username, address in [("lead", "192.0.2.1"), ("nobody-by-this-name", "192.0.2.2")]:
+        client = Client()
+        for _attempt in range(5):
+            response = sign_in(client, username, "not-the-password", address)
+        assert response.status_code == 429
+        pages[username] = response.content.decode()
+    assert pages["lead"] == pages["nobody-by-this-name"]
+    page = pages["lead"]
+    assert "<title>Signing in is paused \N{EN DASH} PeerCare</title>" in page
+    assert '<h1 class="govuk-heading-l">Signing in is paused</h1>' in page
+    assert "signing in is paused for 10 minutes. Wait 10 minutes, then try again." in page
+
+
+def test_changing_address_does_not_escape_the_lockout_of_a_username(client, lead):
+    for number in range(1, 6):
+        sign_in(client, "lead", "not-the-password", address=f"198.51.100.{number}")
+    assert sign_in(client, "lead", address="198.51.100.77").status_code == 429
+
+
+def test_one_address_trying_many_usernames_is_paused_but_others_are_not(lead, staff):
+    guesser = Client()
+    for username in ["anna", "bob", "carol", "dev", "eve"]:
+        sign_in(guesser, username, "Password123", address="203.0.113.9")
+    assert sign_in(guesser, "lead", address="203.0.113.9").status_code == 429
+    elsewhere = Client()
+    assert sign_in(elsewhere, "lead", address="192.0.2.50").status_code == 302
+
+
+def test_a_sign_in_clears_its_own_failures(client, lead):
+    for _attempt in range(4):
+        sign_in(client, "lead", "not-the-password")
+    assert sign_in(client, "lead").status_code == 302
+    client.post(reverse("sign-out"))
+    for _attempt in range(4):
+        assert sign_in(client, "lead", "not-the-password").status_code == 200
+    assert sign_in(client, "lead", "not-the-password").status_code == 429
+
+
+def test_signing_in_as_oneself_does_not_clear_failures_against_someone_else(lead, staff):
+    """Someone with an account cannot reset the count against another username by signing in
+    from the same computer between guesses."""
+    insider = Client()
+    for _attempt in range(4):
+        sign_in(insider, "lead", "guess", address="192.0.2.7")
+    assert sign_in(insider, "staff", address="192.0.2.7").status_code == 302
+    assert sign_in(Client(), "lead", "guess", address="192.0.2.8").status_code == 429
+
+
+def test_an_administrator_can_lift_the_pause_with_axes_reset_username(client, lead):
+    for number in range(1, 6):
+        sign_in(client, "lead", "not-the-password", address=f"198.51.100.{number}")
+    assert sign_in(client, "lead", address="198.51.100.9").status_code == 429
+    call_command("axes_reset_username", "lead", stdout=io.StringIO())
+    assert sign_in(client, "lead", address="198.51.100.9").status_code == 302
+
+
+def test_the_api_answers_a_token_while_its_users_sign_in_is_paused(client, lead):
+    _details, secret = api_token_create(user=lead, name="Nightly feed")
+    for _attempt in range(5):
+        sign_in(client, "lead", "not-the-password")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert api.get("/api/v1/prisons/", REMOTE_ADDR="192.0.2.1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "counted_as"),
+    [
+        # No proxy: the connection's own address; a client's header is not believed.
+        ("203.0.113.5", 0, "10.0.0.2"),
+        # One proxy appends what it saw; whatever the client wrote before that is ignored.
+        ("198.51.100.66, 203.0.113.5", 1, "203.0.113.5"),
+        # Two proxies: the second-to-last address is the one the outer proxy saw.
+        ("198.51.100.66, 203.0.113.5, 10.0.0.9", 2, "203.0.113.5"),
+        # Fewer addresses than proxies: not through them, so the connection's address.
+        ("203.0.113.5", 2, "10.0.0.2"),
+    ],
+)
+def test_the_address_counted_is_the_one_the_outermost_proxy_saw(
+    settings, forwarded, proxies, counted_as
+):
+    from accounts.lockout import client_ip_address
+
+    settings.PEERCARE_PROXY_COUNT = proxies
+    request = RequestFactory().post(SIGN_IN, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip_address(request) == counted_as
+
+
+# Passwords -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("plum-kite-7", "This password is too short. It must contain at least 12 characters."),
+        ("password1234", "This password is too common."),
+        ("robin.hartley", "The password is too similar to the username."),
+        ("730194628517", "This password is entirely numeric."),
+    ],
+)
+def test_add_user_refuses_a_weak_password(db, monkeypatch, password, message):
+    monkeypatch.setenv("PEERCARE_PASSWORD", password)
+    with pytest.raises(CommandError, match=message):
+        call_command("add_user", "robin.hartley", "--role", "inspector")
+    assert not User.objects.filter(username="robin.hartley").exists()
+
+
+def test_add_user_accepts_twelve_characters(db, monkeypatch):
+    monkeypatch.setenv("PEERCARE_PASSWORD", "plum-kite-71")
+    call_command("add_user", "robin.hartley", "--role", "inspector", stdout=io.StringIO())
+    assert User.objects.get(username="robin.hartley").check_password("plum-kite-71")
