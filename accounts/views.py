@@ -13,7 +13,16 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-sign_out = auth_views.LogoutView.as_view()
+class SignOutView(auth_views.LogoutView):
+    """Signing out ends every session of the user, on every device, not only this one."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            request.user.end_every_session()
+        return super().post(request, *args, **kwargs)
+
+
+sign_out = SignOutView.as_view()
 
 
 def home(request):

@@ -18,6 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.test.client import RequestFactory
@@ -190,3 +193,61 @@ def test_add_user_accepts_twelve_characters(db, monkeypatch):
     monkeypatch.setenv("PEERCARE_PASSWORD", "plum-kite-71")
     call_command("add_user", "robin.hartley", "--role", "inspector", stdout=io.StringIO())
     assert User.objects.get(username="robin.hartley").check_password("plum-kite-71")
+
+
+# Session keys and ending sessions ---------------------------------------------------------------
+
+
+def test_signing_in_replaces_the_session_key_and_drops_the_old_one(client, lead):
+    before = SessionStore()
+    before["chosen_by"] = "someone else"
+    before.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
+    assert sign_in(client, "lead").status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before.session_key
+    assert not SessionStore().exists(before.session_key)
+    assert signed_in(client)
+
+
+def test_signing_out_ends_every_session_of_that_user_only(lead, staff):
+    laptop, phone, colleague = Client(), Client(), Client()
+    for client, username in [(laptop, "lead"), (phone, "lead"), (colleague, "staff")]:
+        assert sign_in(client, username).status_code == 302
+    laptop.post(reverse("sign-out"))
+    assert not signed_in(laptop)
+    assert not signed_in(phone)
+    assert signed_in(colleague)
+    # Signing in again works as before.
+    assert sign_in(phone, "lead").status_code == 302
+    assert signed_in(phone)
+
+
+def test_deactivating_ends_every_session_and_reactivating_brings_none_back(client, lead):
+    assert sign_in(client, "lead").status_code == 302
+    lead.refresh_from_db()
+    lead.is_active = False
+    lead.save()
+    assert not signed_in(client)
+    lead.is_active = True
+    lead.save()
+    assert not signed_in(client)
+    assert sign_in(client, "lead").status_code == 302
+
+
+def test_a_password_change_keeps_the_session_that_made_it_and_ends_the_others(lead):
+    mine, other = Client(), Client()
+    sign_in(mine, "lead")
+    sign_in(other, "lead")
+    lead.refresh_from_db()
+    # What a password change view does: set the password, then update_session_auth_hash.
+    request = RequestFactory().post("/")
+    request.session = SessionStore(mine.cookies[settings.SESSION_COOKIE_NAME].value)
+    request.user = lead
+    lead.set_password("a-new-long-passphrase")
+    lead.save()
+    update_session_auth_hash(request, lead)
+    request.session.save()
+    mine.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+    assert signed_in(mine)
+    assert not signed_in(other)
