@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "People, roles and access"
 
     def ready(self):
-        # Signal receiver: a sign-in clears its own username's failed attempts.
-        from accounts import lockout  # noqa: F401
+        # Signal receivers: the session clocks start at sign-in, and a sign-in clears its own
+        # username's failed attempts.
+        from accounts import lockout, sessions  # noqa: F401

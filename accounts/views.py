@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.forms import SignInForm
@@ -23,6 +25,13 @@ class SignOutView(auth_views.LogoutView):
 
 
 sign_out = SignOutView.as_view()
+
+
+@require_POST
+def keep_alive(request):
+    """What the timeout warning's "Stay signed in" asks for. The request itself is the activity
+    that accounts.sessions.SessionTimeouts notes, so there is nothing to answer."""
+    return HttpResponse(status=204)
 
 
 def home(request):

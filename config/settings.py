@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.sessions.SessionTimeouts",
     # Last, as django-axes requires: it turns a sign-in refused for too many failures into the
     # locked-out page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
@@ -151,6 +152,14 @@ AXES_DISABLE_ACCESS_LOG = True
 # proxy's address: give how many there are, each adding to X-Forwarded-For, so the count is per
 # computer, not one count for everyone.
 PEERCARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+
+# Sessions (OWASP ASVS 3.3): signed out after 30 minutes without a request, and 12 hours after
+# signing in whatever happens (accounts.sessions). A warning two minutes before the first lets
+# the person stay signed in (WCAG 2.2.1). The cookie lasts no longer than the longest session.
+PEERCARE_SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
+PEERCARE_SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=12)
+PEERCARE_SESSION_WARNING = datetime.timedelta(minutes=2)
+SESSION_COOKIE_AGE = int(PEERCARE_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -251,3 +251,115 @@ def test_a_password_change_keeps_the_session_that_made_it_and_ends_the_others(le
     mine.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
     assert signed_in(mine)
     assert not signed_in(other)
+
+
+# Timeouts --------------------------------------------------------------------------------------
+
+
+def test_thirty_minutes_without_a_request_signs_out_with_the_reason(client, lead):
+    with time_machine.travel(START, tick=False) as traveller:
+        sign_in(client, "lead")
+        traveller.move_to(datetime.datetime(2026, 1, 12, 9, 29, 59, tzinfo=LONDON))
+        assert signed_in(client)  # 29 minutes 59 seconds: and this request starts the clock again
+        traveller.move_to(datetime.datetime(2026, 1, 12, 9, 59, 58, tzinfo=LONDON))
+        assert signed_in(client)
+        traveller.move_to(datetime.datetime(2026, 1, 12, 10, 29, 58, tzinfo=LONDON))
+        response = client.get("/prisons/HMX/buddies/")
+        assert response.status_code == 302
+        assert response["Location"] == "/sign-in/?next=/prisons/HMX/buddies/"
+        page = client.get(response["Location"]).content.decode()
+        assert "You were signed out because you had not done anything for 30 minutes." in page
+        assert not signed_in(client)
+
+
+def test_the_absolute_limit_is_twelve_hours_after_signing_in_however_busy(client, lead):
+    with time_machine.travel(START, tick=False) as traveller:
+        sign_in(client, "lead")
+        # A request every 25 minutes, the last at 20:40 (28 of them: 9:25 to 20:40).
+        for _request in range(28):
+            traveller.shift(datetime.timedelta(minutes=25))
+            assert client.post(reverse("session-keep-alive")).status_code == 204
+        traveller.move_to(datetime.datetime(2026, 1, 12, 20, 59, 59, tzinfo=LONDON))
+        assert signed_in(client)
+        traveller.move_to(datetime.datetime(2026, 1, 12, 21, 0, 0, tzinfo=LONDON))
+        response = client.get(reverse("home"), follow=True)
+        assert response.redirect_chain == [("/sign-in/?next=/", 302)]
+        assert "You were signed out after 12 hours." in response.content.decode()
+
+
+def test_stay_signed_in_counts_as_activity(lead):
+    client = Client(enforce_csrf_checks=True)
+    with time_machine.travel(START, tick=False) as traveller:
+        page = client.get(SIGN_IN)
+        csrf = page.context["csrf_token"]
+        client.post(
+            SIGN_IN, {"username": "lead", "password": TEST_PASSWORD, "csrfmiddlewaretoken": csrf}
+        )
+        traveller.shift(datetime.timedelta(minutes=28))
+        token = client.cookies[settings.CSRF_COOKIE_NAME].value
+        assert client.post(reverse("session-keep-alive")).status_code == 403  # no CSRF token
+        answer = client.post(reverse("session-keep-alive"), HTTP_X_CSRFTOKEN=token)
+        assert answer.status_code == 204
+        assert answer.content == b""
+        # 9:28 was the last activity: at 9:57:59 still signed in, 57 minutes after signing in.
+        traveller.move_to(datetime.datetime(2026, 1, 12, 9, 57, 59, tzinfo=LONDON))
+        assert signed_in(client)
+
+
+def test_keep_alive_takes_only_a_post(client, lead):
+    client.force_login(lead)
+    assert client.get(reverse("session-keep-alive")).status_code == 405
+
+
+def test_after_a_timeout_a_page_open_to_everyone_shows_as_signed_out_with_the_reason(client, lead):
+    with time_machine.travel(START, tick=False) as traveller:
+        sign_in(client, "lead")
+        traveller.shift(datetime.timedelta(minutes=30))
+        response = client.get(reverse("help"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "You were signed out because you had not done anything for 30 minutes." in page
+    assert "Sign out</button>" not in page
+
+
+def test_timeouts_leave_api_token_requests_alone(lead):
+    _details, secret = api_token_create(user=lead, name="Nightly feed")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    with time_machine.travel(START, tick=False) as traveller:
+        assert api.get("/api/v1/prisons/").status_code == 200
+        traveller.shift(datetime.timedelta(hours=13))
+        assert api.get("/api/v1/prisons/").status_code == 200
+
+
+def test_a_timed_out_session_asking_the_api_gets_the_apis_own_answer(client, lead):
+    with time_machine.travel(START, tick=False) as traveller:
+        sign_in(client, "lead")
+        assert client.get("/api/v1/prisons/").status_code == 200
+        traveller.shift(datetime.timedelta(minutes=30))
+        response = client.get("/api/v1/prisons/")
+    assert response.status_code in {401, 403}
+    assert response["Content-Type"] == "application/json"
+
+
+def test_the_session_cookie_lasts_no_longer_than_the_longest_session(client, lead):
+    assert settings.SESSION_COOKIE_AGE == 12 * 60 * 60
+    sign_in(client, "lead")
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 43200
+
+
+def test_signed_in_pages_carry_the_warning_with_its_timings(client, lead, settings):
+    assert 'id="timeout-warning"' not in client.get(SIGN_IN).content.decode()
+    client.force_login(lead)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-idle-seconds="1800"' in page
+    assert 'data-warning-seconds="120"' in page
+    assert 'data-keep-alive-url="/session/keep-alive/"' in page
+    assert 'data-signed-out-url="/sign-in/?next=/"' in page
+    assert 'we will sign you out in <strong class="js-timeout-countdown">2 minutes</strong>' in page
+    assert 'src="/static/js/timeout-warning.js"' in page
+    settings.PEERCARE_SESSION_IDLE_TIMEOUT = datetime.timedelta(seconds=40)
+    settings.PEERCARE_SESSION_WARNING = datetime.timedelta(seconds=30)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-idle-seconds="40"' in page
+    assert "30 seconds</strong>" in page
