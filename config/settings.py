@@ -160,6 +160,9 @@ PEERCARE_SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
 PEERCARE_SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=12)
 PEERCARE_SESSION_WARNING = datetime.timedelta(minutes=2)
 SESSION_COOKIE_AGE = int(PEERCARE_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# Accounts not used for this long are deactivated by `manage.py deactivate_dormant_users`.
+PEERCARE_DORMANT_AFTER_DAYS = 90
+PEERCARE_DORMANT_ADMIN_AFTER_DAYS = 180
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

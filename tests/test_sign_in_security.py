@@ -27,9 +27,10 @@ from django.test.client import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.constants import Role
 from accounts.models import User
 from api.services import api_token_create
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
 SIGN_IN = "/sign-in/"
@@ -363,3 +364,85 @@ def test_signed_in_pages_carry_the_warning_with_its_timings(client, lead, settin
     page = client.get(reverse("home")).content.decode()
     assert 'data-idle-seconds="40"' in page
     assert "30 seconds</strong>" in page
+
+
+# Dormant accounts ------------------------------------------------------------------------------
+
+# 1 June 2026 is in British Summer Time; the sign-ins below are in GMT: whole days are counted,
+# so the hour the clocks went forward (29 March) does not matter. Counting back from 1 June:
+# 1 May is 31 days, 1 April 61, 4 March 89, 3 March 90, 2 March 91; 4 December 2025 is 179 and
+# 3 December 2025 is 180.
+TODAY = datetime.datetime(2026, 6, 1, 7, 30, tzinfo=LONDON)
+
+
+def london(*args):
+    return datetime.datetime(*args, tzinfo=LONDON)
+
+
+@pytest.fixture
+def accounts(db):
+    """name: (role, last sign-in or None, joined)"""
+    people = {
+        "used-90-days-ago": (Role.INSPECTOR, london(2026, 3, 3, 23, 59), london(2025, 1, 6)),
+        "used-89-days-ago": (Role.INSPECTOR, london(2026, 3, 4, 0, 0), london(2025, 1, 6)),
+        "used-91-days-ago": (Role.NATIONAL_ANALYST, london(2026, 3, 2, 8, 0), london(2025, 1, 6)),
+        "never-joined-90": (Role.INSPECTOR, None, london(2026, 3, 3, 16, 0)),
+        "never-joined-89": (Role.INSPECTOR, None, london(2026, 3, 4, 9, 0)),
+        "admin-used-180": (Role.ADMIN, london(2025, 12, 3, 12, 0), london(2025, 1, 6)),
+        "admin-used-179": (Role.ADMIN, london(2025, 12, 4, 0, 1), london(2025, 1, 6)),
+    }
+    for username, (role, last_login, joined) in people.items():
+        UserFactory(username=username, role=role, last_login=last_login, date_joined=joined)
+    UserFactory(
+        username="already-inactive",
+        role=Role.INSPECTOR,
+        is_active=False,
+        last_login=london(2025, 1, 6),
+    )
+    return people
+
+
+DEACTIVATED = ["admin-used-180", "never-joined-90", "used-90-days-ago", "used-91-days-ago"]
+
+
+def run_dormant(*args) -> str:
+    out = io.StringIO()
+    with time_machine.travel(TODAY, tick=False):
+        call_command("deactivate_dormant_users", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_accounts_unused_for_90_days_or_180_for_administrators_are_deactivated(accounts):
+    output = run_dormant()
+    assert output.splitlines() == [
+        "Deactivated admin-used-180 (Administrator): last signed in 3 December 2025",
+        "Deactivated never-joined-90 (Inspector): never signed in, added 3 March 2026",
+        "Deactivated used-90-days-ago (Inspector): last signed in 3 March 2026",
+        "Deactivated used-91-days-ago (National analyst): last signed in 2 March 2026",
+        "Deactivated 4 accounts not used for 90 days (180 for administrators).",
+    ]
+    active = set(User.objects.filter(is_active=True).values_list("username", flat=True))
+    assert active == {"used-89-days-ago", "never-joined-89", "admin-used-179"}
+    assert run_dormant().splitlines() == [
+        "Deactivated 0 accounts not used for 90 days (180 for administrators)."
+    ]
+
+
+def test_a_dry_run_lists_the_accounts_and_changes_nothing(accounts):
+    output = run_dormant("--dry-run")
+    assert [line.split(" (")[0] for line in output.splitlines()[:-1]] == [
+        f"Would deactivate {name}" for name in DEACTIVATED
+    ]
+    assert output.splitlines()[-1] == (
+        "Would deactivate 4 accounts not used for 90 days (180 for administrators)."
+    )
+    assert User.objects.filter(is_active=True).count() == 7
+
+
+def test_deactivating_a_dormant_account_ends_its_sessions(accounts):
+    client = Client()
+    client.force_login(User.objects.get(username="used-91-days-ago"))
+    # Signing in just now set the last sign-in: put it back 91 days.
+    User.objects.filter(username="used-91-days-ago").update(last_login=london(2026, 3, 2, 8, 0))
+    run_dormant()
+    assert not signed_in(client)
