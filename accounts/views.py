@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.forms import SignInForm
@@ -13,7 +15,23 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-sign_out = auth_views.LogoutView.as_view()
+class SignOutView(auth_views.LogoutView):
+    """Signing out ends every session of the user, on every device, not only this one."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            request.user.end_every_session()
+        return super().post(request, *args, **kwargs)
+
+
+sign_out = SignOutView.as_view()
+
+
+@require_POST
+def keep_alive(request):
+    """What the timeout warning's "Stay signed in" asks for. The request itself is the activity
+    that accounts.sessions.SessionTimeouts notes, so there is nothing to answer."""
+    return HttpResponse(status=204)
 
 
 def home(request):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "simple_history",
+    "axes",  # sign-in lockout; its own tables record failed attempts
     "csp",  # its system checks catch a policy setting that would drop the header
     "common",
     "governance",
@@ -77,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.sessions.SessionTimeouts",
+    # Last, as django-axes requires: it turns a sign-in refused for too many failures into the
+    # locked-out page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,6 +123,46 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
+# django-axes first: it refuses a sign-in while the username or address is locked out, before
+# the password is checked. The API's tokens never pass through authenticate(), so are untouched.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lockout (OWASP ASVS 2.2.1): 5 failures with one username, or from one address, pause
+# signing in with it for 10 minutes from the last counted failure. Failures during the pause are
+# not counted, so trying again cannot stretch it for ever. Counting by username stops an attack
+# on one account from many addresses; counting by address stops one computer trying a password
+# against many usernames. A sign-in clears only its own username's failures (accounts.lockout):
+# axes' own reset on success would also clear every failure from that address, letting someone
+# with an account wipe the count against another person's username.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=10)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+AXES_VERBOSE = False  # no start-up banner in every management command's output
+# Sign-ins and sign-outs are recorded by the audit log (audit app); a second, never-pruned list
+# of addresses and browsers in axes' own table would only be more personal data to keep.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind proxies (a load balancer, a TLS terminator) every request arrives from the nearest
+# proxy's address: give how many there are, each adding to X-Forwarded-For, so the count is per
+# computer, not one count for everyone.
+PEERCARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+
+# Sessions (OWASP ASVS 3.3): signed out after 30 minutes without a request, and 12 hours after
+# signing in whatever happens (accounts.sessions). A warning two minutes before the first lets
+# the person stay signed in (WCAG 2.2.1). The cookie lasts no longer than the longest session.
+PEERCARE_SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
+PEERCARE_SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=12)
+PEERCARE_SESSION_WARNING = datetime.timedelta(minutes=2)
+SESSION_COOKIE_AGE = int(PEERCARE_SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# Accounts not used for this long are deactivated by `manage.py deactivate_dormant_users`.
+PEERCARE_DORMANT_AFTER_DAYS = 90
+PEERCARE_DORMANT_ADMIN_AFTER_DAYS = 180
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -252,6 +297,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs each of its rendering steps at INFO: too chatty for every PDF.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint logs each of its rendering steps at INFO: too chatty for every PDF. django-axes
+    # logs every sign-in at INFO; its warnings (failures, lockouts) are the ones to see.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

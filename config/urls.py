@@ -10,6 +10,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", account_views.sign_out, name="sign-out"),
+    path("session/keep-alive/", account_views.keep_alive, name="session-keep-alive"),
     path("help/", common_views.help_page, name="help"),
     path("accessibility/", common_views.accessibility_statement, name="accessibility"),
     path("privacy/", common_views.privacy_notice, name="privacy"),

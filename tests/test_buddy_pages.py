@@ -434,7 +434,8 @@ def test_the_list_takes_a_fixed_number_of_queries(
     client, lead, team, django_assert_max_num_queries
 ):
     client.force_login(lead)
-    with django_assert_max_num_queries(12):
+    # +3 since the session is saved with each request's time, for the idle timeout.
+    with django_assert_max_num_queries(15):
         client.get(url("buddy-list"))
 
 
