@@ -7,7 +7,8 @@ from costs.calculation import last_financial_year
 def navigation(request):
     """Service navigation items for the signed-in user's role: (label, url, is_current)."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # No menu before the second step of signing in: none of its pages would open yet.
+    if user is None or not user.is_authenticated or getattr(user, "otp_device", None) is None:
         return {"service_navigation": []}
     items = [("Home", reverse("home"))]
     if policy.has_capability(user, policy.VIEW_PERSONAL_DATA):

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",  # sign-in lockout; its own tables record failed attempts
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",  # its system checks catch a policy setting that would drop the header
     "common",
     "governance",
@@ -75,10 +78,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.sessions.SessionTimeouts",
+    # After signing in and the timeouts: a signed-in user who has not given their second factor
+    # sees no page (accounts.two_factor).
+    "accounts.two_factor.middleware.RequireTwoFactor",
     # Last, as django-axes requires: it turns a sign-in refused for too many failures into the
     # locked-out page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
@@ -121,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "sign-in"
+# Two-factor sign-in (accounts/two_factor): the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "PeerCare"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
 # django-axes first: it refuses a sign-in while the username or address is locked out, before

@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("exchange.urls")),
     path("api/", include("api.urls")),
     path("account/api-tokens/", include("api.token_urls")),
+    path("account/two-factor/", include("accounts.two_factor.urls")),
 ]

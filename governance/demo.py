@@ -4,10 +4,13 @@ Every name here is invented. Later parts of the product add their own demo recor
 `seed_demo`, which calls `demo_seed` and is safe to run again.
 """
 
+import base64
 import datetime as dt
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from accounts.constants import Role
 from accounts.models import User
 from accounts.services import user_create
@@ -17,6 +20,9 @@ from governance.reference import sync_reference_codes
 from governance.services import prison_create
 
 DEMO_PASSWORD = "demo-peercare-2026"  # noqa: S105  (demo accounts only, printed by `make run`)
+# Every demo account's authenticator app key (base32, as apps ask for it), printed by `make run`:
+# add it to an authenticator app, or run `manage.py two_factor_code demo_lead` for the code now.
+DEMO_TWO_FACTOR_KEY = "PEERCAREDEMOKEYFORTESTINGONLY234"  # demo accounts only
 
 LOCAL_AUTHORITIES = ["Northshire County Council", "Eastmoor City Council"]
 
@@ -115,7 +121,7 @@ def demo_seed() -> list[str]:
     for username, role, first, last, codes, authority in USERS:
         if User.objects.filter(username=username).exists():
             continue
-        user_create(
+        user = user_create(
             username=username,
             role=role,
             password=DEMO_PASSWORD,
@@ -123,6 +129,12 @@ def demo_seed() -> list[str]:
             last_name=last,
             prisons=list(Prison.objects.filter(code__in=codes)),
             local_authority=authorities[authority] if authority else None,
+        )
+        TOTPDevice.objects.create(
+            user=user,
+            name=two_factor.APP_NAME,
+            confirmed=True,
+            key=base64.b32decode(DEMO_TWO_FACTOR_KEY).hex(),
         )
         created.append(f"user {username}")
     return created

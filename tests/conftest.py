@@ -11,12 +11,21 @@ Who may see what:
 import os
 
 import pytest
+from django.test import Client
 
 from accounts.constants import Role
 from tests.factories import LocalAuthorityFactory, PrisonFactory, UserFactory
+from tests.two_factor import verified_login
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def sign_ins_pass_the_second_factor(monkeypatch):
+    """The test client's force_login and login give sessions that have passed two-factor
+    sign-in, as every real session does before it sees a page (tests/two_factor.py)."""
+    monkeypatch.setattr(Client, "_login", verified_login)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from governance.constants import (
 from governance.models import LocalAuthority, Prison, Scheme, TrainingRecord
 from outcomes.models import Instrument, SurveyWave
 from recipients.models import Assignment, CarePlan, Recipient
+from tests.two_factor import authenticator_for
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -89,6 +90,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def prisons(self, create, extracted, **kwargs):
         if create and extracted:
             self.prisons.set(extracted)
+
+    @factory.post_generation
+    def authenticator(self, create, extracted, **kwargs):
+        """Every user has set up an authenticator app (tests/two_factor.py), unless made with
+        `authenticator=False`, as on the day their account is created."""
+        if create and extracted is not False:
+            authenticator_for(self)
 
 
 class BuddyFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from governance.reference import sync_reference_codes
+from tests.browser.test_sign_in_journey import enter_code
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,6 +34,7 @@ def test_the_documentation_works_under_the_content_security_policy(page: Page, l
     page.get_by_label("Username").fill("lead")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    enter_code(page, lead)
     expect(page).to_have_url(re.compile(r"/api/docs/$"))
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("PeerCare API")
     operation = page.locator("#operations-prisons-prisons_list")

@@ -6,6 +6,8 @@ which record of each prison to use for it.
 
 What must hold:
 - nobody signed in reaches anything but the public pages;
+- a user of any role who has given their password but not the code from their authenticator app
+  reaches only the public pages and the steps of two-factor sign-in (the API: no session at all);
 - a lead, member of staff or local authority reviewer asking for anything of a prison outside
   their scope gets 404 or 403, by GET and by POST;
 - no page errors for any role, in scope or out;
@@ -34,8 +36,17 @@ from tests.factories import (
     SurveyWaveFactory,
     UserFactory,
 )
+from tests.two_factor import password_only_login
 
 PUBLIC = {"sign-in", "help", "accessibility", "privacy"}
+# Open to a user who has given their password but not yet the second factor.
+TWO_FACTOR_STEPS = {
+    "sign-out",
+    "session-keep-alive",
+    "two-factor-set-up",
+    "two-factor-verify",
+    "two-factor-recovery",
+}
 # The API answers for itself: 401 to nobody signed in (no redirect), 404 in its own shape for an
 # address that is no endpoint; a bare POST (not JSON) to an endpoint that records is a 415, and
 # one that names no record a 400. Its documentation and token pages are pages like any other.
@@ -283,6 +294,30 @@ def test_nobody_signed_in_reaches_only_public_pages(client, worlds):
         else:
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("sign-in")), url
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_password_alone_reaches_only_public_pages_and_the_second_step(
+    client, users_by_role, worlds, role
+):
+    user = users_by_role[role]
+    verify = reverse("two-factor-verify")
+    for name, params in URLS:
+        url = build(name, params, worlds["own"])
+        for method in (client.get, client.post):
+            password_only_login(client, user)
+            response = method(url)
+            assert_security_headers(response, url)
+            where = f"{role} {method.__name__} {url}"
+            if name in PUBLIC or name in TWO_FACTOR_STEPS:
+                assert response.status_code in {200, 204, 302, 405}, where
+            elif name == API_NOT_FOUND:
+                assert response.status_code == 404, where
+            elif is_api(name):
+                assert response.status_code in {401, 403}, where
+            else:
+                assert response.status_code == 302, where
+                assert response["Location"].startswith(f"{verify}?next="), where
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_CARE_LEAD, Role.PRISON_STAFF, Role.LA_REVIEWER])

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from bench.load import journey
 from buddies.models import Session
 from governance.models import Task
@@ -22,6 +24,7 @@ from tests.factories import (
     CarePlanFactory,
     RecipientFactory,
 )
+from tests.two_factor import TEST_TOTP_KEY_BASE32
 
 LOCUSTFILE = Path(journey.__file__).with_name("locustfile.py")
 
@@ -84,10 +87,13 @@ def test_one_day_of_the_journey_runs_and_logs_a_session(lead_with_a_pair, home_p
         prison=home_prison.code,
         username=lead_with_a_pair.username,
         password=TEST_PASSWORD,
+        authenticator=journey.Authenticator(TEST_TOTP_KEY_BASE32),
         rng=random.Random(1),  # noqa: S311 - a repeatable choice of person
         today=dt.date(2026, 3, 10),
     )
     assert (outcome.recorded, outcome.refused) == (1, 0)
+    # Signed in with the second factor: the app's code was accepted and used up.
+    assert TOTPDevice.objects.get(user=lead_with_a_pair).last_t > 0
     session = Session.objects.get()
     assert session.logged_by == lead_with_a_pair
     assert [t.code for t in session.tasks.all()] == ["meals_collect"]
@@ -102,3 +108,31 @@ def test_a_wrong_password_stops_the_day(lead_with_a_pair, home_prison):
             username=lead_with_a_pair.username,
             password="not the password",
         )
+
+
+def test_the_load_accounts_copy_the_demo_lead_with_their_own_app(db):
+    from bench.load import accounts
+    from governance.demo import demo_seed
+
+    demo_seed()
+    accounts.create(3)
+    users = User.objects.filter(username__startswith="load_lead_").order_by("username")
+    assert [u.username for u in users] == ["load_lead_1", "load_lead_2", "load_lead_3"]
+    demo = User.objects.get(username="demo_lead")
+    for user in users:
+        assert user.check_password(journey.PASSWORD)
+        assert list(user.prisons.values_list("code", flat=True)) == ["NGT"]
+        assert user.role == demo.role
+        assert TOTPDevice.objects.get(user=user, confirmed=True).key == (
+            TOTPDevice.objects.get(user=demo).key
+        )
+
+
+def test_the_journeys_authenticator_takes_the_next_code_when_signing_in_again_at_once():
+    waited = []
+    app = journey.Authenticator(journey.TOTP_KEY, waited.append)
+    first, second = app.code(), app.code()
+    assert first != second  # the current step, then the next (the server allows one ahead)
+    third = app.code()  # two ahead: waits for the clock
+    assert len(waited) == 1 and 0 < waited[0] <= 30.1
+    assert third not in {first, second}

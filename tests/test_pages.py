@@ -3,12 +3,16 @@ from django.urls import reverse
 
 from accounts.constants import Role
 from tests.factories import TEST_PASSWORD
+from tests.two_factor import next_code
 
 
 def test_signing_in_leads_to_the_home_page_with_the_users_prisons(client, lead, other_prison):
     response = client.post(
         reverse("sign-in"), {"username": "lead", "password": TEST_PASSWORD}, follow=True
     )
+    verify = "/account/two-factor/verify/?next=%2F"
+    assert response.redirect_chain == [("/", 302), (verify, 302)]
+    response = client.post(verify, {"code": next_code(lead), "next": "/"}, follow=True)
     page = response.content.decode()
     assert response.redirect_chain == [("/", 302)]
     assert "Welcome, Lee" in page
@@ -135,9 +139,9 @@ def test_home_counts_take_one_query_whatever_the_number_of_prisons(
     BuddyFactory(prison=other_prison, status="active")
     client.force_login(admin_user)
     client.get(reverse("home"))  # warm the session and user look-ups
-    # A fixed 26: the session, the user and the prisons, then a few per kind of count (training
-    # records and mandatory modules are loaded once for all the buddies counted), navigation,
-    # and the session saved with the time of this request (its savepoint, update and release),
-    # which the idle timeout needs.
-    with django_assert_num_queries(26):
+    # A fixed 27: the session, the user, the second factor (django-otp's device) and the prisons,
+    # then a few per kind of count (training records and mandatory modules are loaded once for all
+    # the buddies counted), navigation, and the session saved with the time of this request (its
+    # savepoint, update and release), which the idle timeout needs.
+    with django_assert_num_queries(27):
         client.get(reverse("home"))

@@ -4,26 +4,34 @@ Kept free of locust (which monkey-patches the standard library with gevent when 
 test suite can import it, reverse every URL it uses and drive it once through Django's test
 client. The locustfile runs the same steps against gunicorn.
 
-The journey, one "day" of a lead: sign in; the home page with its action lists; the buddy list;
+The journey, one "day" of a lead: sign in (password, then the code from their authenticator
+app); the home page with its action lists; the buddy list;
 the people list and one person's page; the week's sessions sheet; the pay sheet; record one
 session through the quick log on that person's page; the monitoring dashboard; sign out.
 """
 
+import base64
 import datetime as dt
 import random
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django_otp.oath import TOTP
+
 PRISON = "NGT"  # a demo prison (governance/demo.py)
 USERNAME = "demo_lead"  # its social care lead
 PASSWORD = "demo-peercare-2026"  # noqa: S105 - the demo accounts' published password
+# The demo accounts' authenticator key (governance/demo.py DEMO_TWO_FACTOR_KEY), published too.
+TOTP_KEY = "PEERCAREDEMOKEYFORTESTINGONLY234"
 
 # Every page the journey opens: (step label, URL name, whether the URL takes the prison code).
 # tests/test_load_journey.py reverses each, so renaming a URL fails the tests, not the load test.
 PAGES = {
     "sign-in": ("sign-in", False),
+    "code": ("two-factor-verify", False),
     "home": ("home", False),
     "buddies": ("buddy-list", True),
     "people": ("recipient-list", True),
@@ -55,6 +63,28 @@ def csrf_token(html: str) -> str:
     if match is None:
         raise JourneyError("no CSRF token in the form")
     return match.group(1)
+
+
+class Authenticator:
+    """One account's authenticator app: the code for now, as the app shows it. A code works
+    once (the server refuses a time step it has accepted), so a simulated user signing in again
+    within 30 seconds takes the next step, which the server allows for clock drift, or waits
+    for it."""
+
+    def __init__(self, key_base32: str = TOTP_KEY, wait: Callable[[float], None] = time.sleep):
+        self.key = base64.b32decode(key_base32 + "=" * (-len(key_base32) % 8))
+        self.wait = wait
+        self.last_step = -1
+
+    def code(self) -> str:
+        now = time.time()
+        step = max(int(now // 30), self.last_step + 1)
+        if step > int(now // 30) + 1:
+            self.wait(step * 30 - 30 - now + 0.05)
+        self.last_step = step
+        totp = TOTP(self.key)
+        totp.time = step * 30
+        return f"{totp.token():06d}"
 
 
 class JourneyError(Exception):
@@ -93,6 +123,7 @@ def run_day(
     prison: str = PRISON,
     username: str = USERNAME,
     password: str = PASSWORD,
+    authenticator: Authenticator | None = None,
     pause: Callable[[], None] = lambda: None,
     rng: random.Random | None = None,
     today: dt.date | None = None,
@@ -100,6 +131,7 @@ def run_day(
 ) -> Outcome:
     """One day of a lead. `url(name, *args)` reverses a URL name; `pause()` is the think time
     between pages. Raises JourneyError when a page answers unexpectedly."""
+    authenticator = authenticator or Authenticator()
     rng = rng or random.Random()  # noqa: S311 - picks a page to open, not a secret
     today = today or dt.date.today()
     outcome = outcome or Outcome()
@@ -124,6 +156,14 @@ def run_day(
     )
     if answer.status != 302:
         raise JourneyError(f"sign-in refused: HTTP {answer.status}")
+    verify = expect(client.get(page("code"), "code form"), 200, "code form")
+    answer = client.post(
+        page("code"),
+        {"csrfmiddlewaretoken": csrf_token(verify.text), "code": authenticator.code()},
+        "code",
+    )
+    if answer.status != 302:
+        raise JourneyError(f"code refused: HTTP {answer.status}")
     pause()
     expect(client.get(page("home"), "home"), 200, "home")
     pause()

@@ -3,13 +3,19 @@ again and again: sign in, the home page, buddies, people and one person, the wee
 pay sheet, one session through the quick log, the monitoring dashboard, sign out.
 
 Think time between pages is 1 to 5 seconds (reading a page and deciding what to do next; a
-practised lead is quicker on the lists, slower on a form). Every user signs in as the demo lead
-of NGT (LOAD_USERNAME, LOAD_PASSWORD and LOAD_PRISON change that).
+practised lead is quicker on the lists, slower on a form). Each simulated user signs in with an
+account of its own, load_lead_1, load_lead_2... (leads of NGT that bench/load/run.py adds to the
+scratch database, with the demo password and authenticator key), because a code from an
+authenticator app works once: many users of one account would queue for the next code.
+LOAD_FIRST_ACCOUNT is the number of the first account (each run.py step takes new ones);
+LOAD_USERNAME (a prefix: LOAD_USERNAME1, LOAD_USERNAME2...), LOAD_PASSWORD, LOAD_TOTP_KEY and
+LOAD_PRISON change the rest.
 
 bench/load/run.py starts gunicorn and runs this file headless. When LOAD_OUTCOMES_FILE is set,
 the number of sessions the quick log recorded and refused (and why) is written there at the end.
 """
 
+import itertools
 import json
 import math
 import os
@@ -29,7 +35,8 @@ from bench.load.journey import (
     PASSWORD,
     PRISON,
     RECORD_PAGES,
-    USERNAME,
+    TOTP_KEY,
+    Authenticator,
     JourneyError,
     Outcome,
     Response,
@@ -40,6 +47,7 @@ from bench.load.journey import (
 # test reverses the same names with Django, so these must agree with config/urls.py.
 PATHS = {
     "sign-in": "/sign-in/",
+    "two-factor-verify": "/account/two-factor/verify/",
     "home": "/",
     "sign-out": "/sign-out/",
     "buddy-list": "/prisons/{0}/buddies/",
@@ -58,15 +66,16 @@ def url(name: str, *args) -> str:
 
 
 OUTCOME = Outcome()
+ACCOUNT_NUMBERS = itertools.count(int(os.environ.get("LOAD_FIRST_ACCOUNT", "1")))
 ABANDONED: Counter = Counter()
-# Response times (ms) of every request but the sign-in POST, whose password hashing (PBKDF2,
-# a million rounds, by design slow) would otherwise hide how the pages themselves do.
+# Response times (ms) of every request but the sign-in POSTs (password and code): the password's
+# hashing (PBKDF2, a million rounds, by design slow) would otherwise hide how the pages do.
 PAGE_TIMES: list[float] = []
 
 
 @events.request.add_listener
 def keep_page_time(name, response_time, exception, **_kwargs):
-    if name != "sign-in" and exception is None:
+    if name not in {"sign-in", "code"} and exception is None:
         PAGE_TIMES.append(response_time)
 
 
@@ -108,6 +117,10 @@ class LocustClient:
 
 
 class Lead(HttpUser):
+    def on_start(self):
+        self.username = f"{os.environ.get('LOAD_USERNAME', 'load_lead_')}{next(ACCOUNT_NUMBERS)}"
+        self.authenticator = Authenticator(os.environ.get("LOAD_TOTP_KEY", TOTP_KEY), gevent.sleep)
+
     def wait_time(self):
         return random.uniform(1, 5)  # noqa: S311
 
@@ -119,8 +132,9 @@ class Lead(HttpUser):
                 LocustClient(self.client),
                 url,
                 prison=os.environ.get("LOAD_PRISON", PRISON),
-                username=os.environ.get("LOAD_USERNAME", USERNAME),
+                username=self.username,
                 password=os.environ.get("LOAD_PASSWORD", PASSWORD),
+                authenticator=self.authenticator,
                 pause=lambda: gevent.sleep(self.wait_time()),
                 outcome=OUTCOME,
             )

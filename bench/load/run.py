@@ -2,17 +2,20 @@
 
     uv run python bench/load/run.py [--seconds 60] [--users 10,25,50] [--step-users 75,100,150]
 
-1. The database: LOAD_DATABASE_URL if set (it must hold the demo data: the journey signs in as
-   demo_lead at NGT). Otherwise a scratch PostgreSQL database, copied from a template database
-   `peercare_load_template` that is migrated and filled by `seed_demo` when missing or made on an
-   earlier day (the demo's sessions are dated from today), and dropped at the end.
+1. The database: LOAD_DATABASE_URL if set (it must hold the demo data and the load accounts of
+   bench/load/accounts.py: each simulated user signs in as its own lead of NGT, with a code from
+   an authenticator app). Otherwise a scratch PostgreSQL database, copied from a template
+   database `peercare_load_template` that is migrated and filled by `seed_demo` and the load
+   accounts when missing or made on an earlier day (the demo's sessions are dated from today),
+   and dropped at the end.
 2. gunicorn on 127.0.0.1 at a free port, production settings (bench/load/settings.py: DEBUG off,
    hashed static files, only what needs TLS turned off), sync workers (--workers, 3 by default).
 3. locust headless at 10, 25 and 50 users for --seconds each, then the step-up (--step-users,
    --step-seconds) until a step breaks: p95 above --p95-ms (2000) or any error. Each day of the
-   journey signs in, and the sign-in POST is slow on purpose (PBKDF2, a million rounds), so the
-   breaking point is given twice: over all requests, and over all but the sign-in POST.
-4. A table: users, requests/s, p50/p95/p99 in ms over all requests and without the sign-in POST,
+   journey signs in (password, then code), and the sign-in POST is slow on purpose (PBKDF2, a
+   million rounds), so the breaking point is given twice: over all requests, and over all but
+   the sign-in POSTs (the password's and the code's).
+4. A table: users, requests/s, p50/p95/p99 in ms over all requests and without the sign-in POSTs,
    the sign-in's p95, errors (failed requests plus days abandoned because a page answered
    unexpectedly), sessions the quick log recorded and refused, and the breaking points. Locust's
    CSV files and gunicorn's log stay in var/load/<time>/.
@@ -46,6 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 VENV_BIN = Path(sys.executable).parent
 SERVER = "postgres://peercare:peercare@127.0.0.1:5432"
 TEMPLATE = "peercare_load_template"
+# load_lead_1 ... _1000 (bench/load/accounts.py). Each locust run takes accounts no earlier run
+# used: a code works once, and a new locust process does not know which codes the last one gave.
+LOAD_ACCOUNTS = 1000
 
 
 def log(message: str) -> None:
@@ -77,6 +83,7 @@ def schema_stamp() -> str:
     digest = hashlib.sha256()
     for path in sorted(ROOT.glob("*/migrations/*.py")):
         digest.update(path.name.encode() + path.read_bytes())
+    digest.update((ROOT / "bench" / "load" / "accounts.py").read_bytes())
     return f"seeded {dt.date.today().isoformat()} {digest.hexdigest()[:16]}"
 
 
@@ -124,6 +131,13 @@ def scratch_database(server: str) -> tuple[str, str]:
             template_url = with_database(server, TEMPLATE)
             manage(template_url, "migrate", "--noinput")
             manage(template_url, "seed_demo")
+            # An account per simulated user (bench/load/accounts.py): codes work once.
+            manage(
+                template_url,
+                "shell",
+                "-c",
+                f"from bench.load.accounts import create; create({LOAD_ACCOUNTS})",
+            )
             conn.execute(
                 sql.SQL("COMMENT ON DATABASE {} IS {}").format(
                     sql.Identifier(TEMPLATE), sql.Literal(stamp)
@@ -181,7 +195,7 @@ def wait_until_up(base: str, gunicorn: subprocess.Popen, seconds: float = 90) ->
     raise RuntimeError(f"gunicorn did not answer within {seconds} s")
 
 
-def run_locust(base: str, users: int, seconds: int, out: Path) -> dict:
+def run_locust(base: str, users: int, seconds: int, out: Path, first_account: int) -> dict:
     prefix = out / f"u{users}"
     outcomes = out / f"u{users}-outcomes.json"
     command = [
@@ -203,7 +217,12 @@ def run_locust(base: str, users: int, seconds: int, out: Path) -> dict:
         "--loglevel",
         "WARNING",
     ]
-    env = dict(os.environ, LOAD_OUTCOMES_FILE=str(outcomes), PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        LOAD_OUTCOMES_FILE=str(outcomes),
+        LOAD_FIRST_ACCOUNT=str(first_account),
+        PYTHONPATH=str(ROOT),
+    )
     with open(out / f"u{users}.log", "w") as logfile:
         locust = subprocess.Popen(  # noqa: S603
             command,
@@ -331,6 +350,7 @@ def main() -> int:
         wait_until_up(base, gunicorn)
         log(f"gunicorn on {base}, {args.workers} sync workers; load average {os.getloadavg()}")
         levels = [int(n) for n in args.users.split(",") if n]
+        first_account = 1
         steps = [int(n) for n in args.step_users.split(",") if n]
         for users, seconds in [(n, args.seconds) for n in levels] + [
             (n, args.step_seconds) for n in steps
@@ -338,7 +358,10 @@ def main() -> int:
             if users in steps and all(breaking.values()):
                 break
             log(f"{users} users for {seconds} s")
-            result = run_locust(base, users, seconds, out)
+            if first_account + users - 1 > LOAD_ACCOUNTS:
+                raise SystemExit(f"more users than the {LOAD_ACCOUNTS} load accounts")
+            result = run_locust(base, users, seconds, out, first_account)
+            first_account += users
             results.append(result)
             log(
                 f"  {result['rps']:.1f} req/s, p95 {result['p95']:.0f} ms, {result['errors']} errors;"

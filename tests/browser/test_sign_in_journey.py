@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.constants import Role
+from accounts.models import User
 from governance.reference import sync_reference_codes
 from tests.factories import TEST_PASSWORD
+from tests.two_factor import next_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,11 +21,21 @@ def reference_codes(transactional_db):
 
 
 def sign_in(page: Page, live_server, username: str, password: str = TEST_PASSWORD):
+    """Sign in as a user does: username and password, then (when the password was right) the
+    code from their authenticator app."""
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if password == TEST_PASSWORD:
+        enter_code(page, User.objects.get(username=username))
+
+
+def enter_code(page: Page, user):
+    expect(page).to_have_url(re.compile(r"/account/two-factor/verify/"))
+    page.get_by_label("Code from your authenticator app").fill(next_code(user))
+    page.get_by_role("button", name="Continue").click()
 
 
 def test_lead_signs_in_with_the_keyboard_and_sees_their_prison(
@@ -36,6 +48,11 @@ def test_lead_signs_in_with_the_keyboard_and_sees_their_prison(
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.get_by_label("Username").fill("lead")
     page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    page.get_by_label("Code from your authenticator app").fill(next_code(lead))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Lee")
     expect(page.get_by_role("link", name="HMP Home")).to_be_visible()

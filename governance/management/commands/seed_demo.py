@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from buddies.demo import demo_seed_buddies
 from buddies.demo_activity import demo_seed_sessions
 from costs.demo import demo_seed_costs
-from governance.demo import DEMO_PASSWORD, USERS, demo_seed
+from governance.demo import DEMO_PASSWORD, DEMO_TWO_FACTOR_KEY, USERS, demo_seed
 from governance.demo_governance import demo_seed_governance
 from outcomes.demo import demo_seed_surveys
 from recipients.demo import demo_seed_recipients
@@ -42,3 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo sign-ins (password {DEMO_PASSWORD}):")
         for username, role, *_ in USERS:
             self.stdout.write(f"  {username:<16} {role.label}")
+        self.stdout.write(
+            f"Then a code from an authenticator app with the key {DEMO_TWO_FACTOR_KEY}, or from\n"
+            "  uv run python manage.py two_factor_code demo_lead   (any demo username)"
+        )
