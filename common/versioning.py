@@ -121,10 +121,10 @@ class VersionForm(VersionedForm):
     """Only the version: for actions that are a button, such as sending a plan for review."""
 
 
-def with_version(data: QueryDict, version: int, *, prefix: str = "") -> QueryDict:
+def with_version(data: QueryDict, version: int) -> QueryDict:
     """The posted answers again, now carrying the record's current version."""
     data = data.copy()
-    data[f"{prefix}-row_version" if prefix else "row_version"] = str(version)
+    data["row_version"] = str(version)
     return data
 
 

@@ -230,6 +230,31 @@ def test_the_same_edit_form_sent_twice_saves_once(lee, dev):
     assert dev.history.count() == 2
 
 
+def test_a_save_that_changed_nothing_still_refuses_the_older_form(lee, kim, dev):
+    kim_opened = version_on(page_of(kim.get(url("buddy-edit", dev.pk))))
+    lee.post(url("buddy-edit", dev.pk), buddy_form(1))
+
+    page = page_of(kim.post(url("buddy-edit", dev.pk), buddy_form(kim_opened, given_name="Devon")))
+
+    assert STALE_MESSAGE in page
+    assert "every field is as it was when you opened this page" in page
+    dev.refresh_from_db()
+    assert (dev.given_name, dev.row_version) == ("Dev", 2)
+
+
+def test_without_the_history_the_conflict_is_still_refused_and_said_plainly(lee, kim, dev):
+    kim_opened = version_on(page_of(kim.get(url("buddy-edit", dev.pk))))
+    lee.post(url("buddy-edit", dev.pk), buddy_form(1, given_name="Devon"))
+    dev.history.all().delete()
+
+    page = page_of(kim.post(url("buddy-edit", dev.pk), buddy_form(kim_opened, family_name="Kahn")))
+
+    assert STALE_MESSAGE in page
+    assert "history does not go back to the version you opened" in page
+    dev.refresh_from_db()
+    assert (dev.given_name, dev.family_name) == ("Devon", "Khan")
+
+
 @pytest.mark.parametrize("version", [None, "", "0", "two", "-1"])
 def test_a_form_without_a_good_version_saves_nothing(lee, dev, version):
     data = buddy_form(version, given_name="Devon")
@@ -434,6 +459,21 @@ def test_two_leads_change_a_plan_and_the_second_save_is_refused_tasks_and_all(le
     assert list(plan.tasks.values_list("code", flat=True)) == ["laundry"]
     assert plan.history.count() == history_before + 1
     assert version_on(page) == 2
+
+
+def test_tasks_another_lead_chose_are_listed_by_name(lee, kim, ada, plan):
+    edit = url("plan-edit", ada.pk, plan.pk)
+    kim_opened = version_on(page_of(kim.get(edit)))
+    lee.post(edit, plan_form(1, tasks=["laundry", "escort_movement"]))
+
+    page = page_of(kim.post(edit, plan_form(kim_opened, notes="Mornings")))
+
+    assert conflict_rows(page) == [
+        ["Tasks", "Escorting around the prison, Laundry", "Laundry", f"Lee Lead, {WHEN}"]
+    ]
+    plan.refresh_from_db()
+    assert plan.notes == "Likes the library"
+    assert sorted(plan.tasks.values_list("code", flat=True)) == ["escort_movement", "laundry"]
 
 
 def test_a_plan_edit_opened_before_it_was_submitted_and_returned_is_refused(
