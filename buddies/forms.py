@@ -21,6 +21,7 @@ from buddies.constants import (
 from buddies.models import Buddy
 from common.filters import filter_form_helper
 from common.forms import govuk_date_field, govuk_helper
+from common.versioning import VersionedForm
 from governance.forms import TaskChoiceField
 from governance.models import PeerRole
 
@@ -69,7 +70,7 @@ class BuddyCreateForm(BuddyDetailsForm):
         )
 
 
-class BuddyEditForm(BuddyDetailsForm):
+class BuddyEditForm(VersionedForm, BuddyDetailsForm):
     applied_on = govuk_date_field("the date they applied", "Applied", required=True)
     vetting_outcome = forms.ChoiceField(
         label="Security vetting",
@@ -122,6 +123,7 @@ class BuddyEditForm(BuddyDetailsForm):
             Field.checkboxes("other_peer_roles", small=True),
             button="Save changes",
         )
+        self.helper.render_hidden_fields = True  # the version the form was opened at
 
 
 class AnyStatusChoiceField(forms.ChoiceField):
@@ -131,7 +133,7 @@ class AnyStatusChoiceField(forms.ChoiceField):
         return value in BuddyStatus.values
 
 
-class BuddyStatusForm(forms.Form):
+class BuddyStatusForm(VersionedForm):
     """Offers only the statuses that may follow the current one."""
 
     status = AnyStatusChoiceField(
@@ -181,6 +183,7 @@ class BuddyStatusForm(forms.Form):
             else:
                 questions.append(label)
         self.helper = govuk_helper(ConditionalRadios("status", *questions), button="Change status")
+        self.helper.render_hidden_fields = True  # the version the form was opened at
 
     def clean(self):
         cleaned = super().clean()

@@ -19,6 +19,7 @@ from buddies.constants import (
     Period,
     VettingOutcome,
 )
+from common.versioning import VersionedModel, version_constraint
 
 prison_number_validator = RegexValidator(
     r"^[A-Z][0-9]{4}[A-Z]{2}$",
@@ -68,7 +69,7 @@ class BuddyQuerySet(models.QuerySet):
         )
 
 
-class Buddy(models.Model):
+class Buddy(VersionedModel):
     """A prisoner employed (or applying) to give other prisoners non-personal social care."""
 
     prison = models.ForeignKey(
@@ -126,6 +127,7 @@ class Buddy(models.Model):
             not_before("rejected_on", "applied_on"),
             not_before("started_on", "applied_on"),
             not_before("ended_on", "started_on"),
+            version_constraint("buddy"),
         ]
         indexes = [models.Index(fields=["prison", "status"])]
 

@@ -9,6 +9,7 @@ from buddies.constants import BuddyStatus, PayScheme
 from buddies.models import Buddy, PayRate
 from buddies.rules import TransitionRefused, check_transition
 from common.validation import full_clean_or_raise
+from common.versioning import StaleEdit, expect_version
 from governance.models import PeerRole, Prison
 
 # Fields a lead edits directly; status and its dates change only through buddy_change_status.
@@ -67,11 +68,21 @@ def buddy_create(
 
 
 @transaction.atomic
-def buddy_update(*, buddy: Buddy, other_peer_roles: Iterable[PeerRole], **fields) -> Buddy:
-    """Change a buddy's details and employment steps (not their status)."""
+def buddy_update(
+    *,
+    buddy: Buddy,
+    other_peer_roles: Iterable[PeerRole],
+    row_version: int | None = None,
+    **fields,
+) -> Buddy:
+    """Change a buddy's details and employment steps (not their status).
+
+    `row_version` is the version the form was opened at: a change to a record someone else has
+    saved since is refused (StaleEdit) and nothing is saved."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"buddy_update does not change {sorted(unknown)}")
+    expect_version(buddy, row_version)
     for name, value in fields.items():
         setattr(buddy, name, value)
     _save(buddy)
@@ -89,8 +100,11 @@ def buddy_change_status(
     on: dt.date | None = None,
     rejection_reason: str = "",
     end_reason: str = "",
+    row_version: int | None = None,
 ) -> Buddy:
-    """Move a buddy to the next step, recording the date it happened; illegal moves are refused."""
+    """Move a buddy to the next step, recording the date it happened; illegal moves are refused,
+    and so is a move from a form opened before someone else changed the record (`row_version`)."""
+    expect_version(buddy, row_version)
     try:
         check_transition(buddy, status, on=on)
     except TransitionRefused as refused:
@@ -115,6 +129,8 @@ def buddy_change_status(
     buddy.status = status
     try:
         _save(buddy)
+    except StaleEdit:
+        raise
     except ValidationError as error:
         # The form asks for one date; report a date problem against it.
         if date_field and date_field in error.message_dict:

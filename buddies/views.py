@@ -23,6 +23,7 @@ from buddies.week import FIRST_YEAR, LAST_YEAR
 from common.filters import selected_filters
 from common.forms import add_service_errors
 from common.history import history_entries
+from common.versioning import StaleEdit, edit_conflict, refused_form, with_version
 from governance.training import TrainingContext
 
 
@@ -44,6 +45,10 @@ def supervision_state(buddy) -> dict:
         "limit": limit,
         "overdue": buddy.status == BuddyStatus.ACTIVE and (days is None or days > limit),
     }
+
+
+# Fields of a buddy's record that are not shown in its history or in an edit conflict.
+NOT_SHOWN = ["prison", "created_at", "row_version"]
 
 
 def get_buddy_for_user(user, prison, buddy_id: int) -> Buddy:
@@ -107,7 +112,7 @@ def buddy_detail(request, prison, buddy_id):
 @policy.prison_view(policy.VIEW_PERSONAL_DATA)
 def buddy_history(request, prison, buddy_id):
     buddy = get_buddy_for_user(request.user, prison, buddy_id)
-    entries = history_entries(buddy, subject="Record", hidden=["prison", "created_at"])
+    entries = history_entries(buddy, subject="Record", hidden=NOT_SHOWN)
     for rate in buddy.pay_rates.all():
         entries += history_entries(rate, subject="Pay", hidden=["buddy"])
     entries.sort(key=lambda entry: entry.when, reverse=True)
@@ -141,10 +146,15 @@ def buddy_edit(request, prison, buddy_id):
     buddy = get_buddy_for_user(request.user, prison, buddy_id)
     initial = {name: getattr(buddy, name) for name in EDITABLE_FIELDS}
     initial["other_peer_roles"] = list(buddy.other_peer_roles.all())
+    initial["row_version"] = buddy.row_version
     form = BuddyEditForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             buddy_update(buddy=buddy, **form.cleaned_data)
+        except StaleEdit as stale:
+            conflict = edit_conflict(buddy, stale, yours=form.cleaned_data, hidden=NOT_SHOWN)
+            form = refused_form(BuddyEditForm(with_version(request.POST, conflict.version)))
         except ValidationError as error:
             # Dates set by status changes are not on this form: their order is about the application.
             add_service_errors(
@@ -166,6 +176,7 @@ def buddy_edit(request, prison, buddy_id):
             "prison": prison,
             "buddy": buddy,
             "form": form,
+            "conflict": conflict,
             "title": f"Change {buddy.full_name}'s record",
         },
     )
@@ -177,8 +188,12 @@ def buddy_status(request, prison, buddy_id):
     current = BuddyStatus(buddy.status)
     allowed = TRANSITIONS[current]
     form = BuddyStatusForm(
-        request.POST or None, allowed=allowed, resuming=current == BuddyStatus.SUSPENDED
+        request.POST or None,
+        initial={"row_version": buddy.row_version},
+        allowed=allowed,
+        resuming=current == BuddyStatus.SUSPENDED,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -188,6 +203,18 @@ def buddy_status(request, prison, buddy_id):
                 on=data["on"],
                 rejection_reason=data["rejection_reason"],
                 end_reason=data["end_reason"],
+                row_version=data["row_version"],
+            )
+        except StaleEdit as stale:
+            conflict = edit_conflict(buddy, stale, yours=data, hidden=NOT_SHOWN)
+            current = BuddyStatus(buddy.status)
+            allowed = TRANSITIONS[current]
+            form = refused_form(
+                BuddyStatusForm(
+                    with_version(request.POST, conflict.version),
+                    allowed=allowed,
+                    resuming=current == BuddyStatus.SUSPENDED,
+                )
             )
         except ValidationError as error:
             date_name = form.DATE_FOR_STATUS.get(data["status"], "status")
@@ -200,7 +227,7 @@ def buddy_status(request, prison, buddy_id):
     return render(
         request,
         "buddies/buddy_status.html",
-        {"prison": prison, "buddy": buddy, "form": form, "allowed": allowed},
+        {"prison": prison, "buddy": buddy, "form": form, "allowed": allowed, "conflict": conflict},
     )
 
 

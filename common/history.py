@@ -92,3 +92,71 @@ def history_entries(instance: models.Model, *, subject: str = "", hidden=()) -> 
         previous = record
     entries.reverse()
     return entries
+
+
+# --- what others changed since a version (edit conflicts) ----------------------------------------
+
+
+@dataclass
+class OtherChange:
+    """A field someone else changed after a form was opened: its value now, who changed it last
+    and when, and (filled in by the caller) what this user entered for it."""
+
+    name: str
+    field: str
+    theirs: str
+    who: str
+    when: dt.datetime
+    yours: str = ""
+    on_form: bool = False
+
+
+def display_value(model_field, value) -> str:
+    """A value as people read it, whether from a stored version or from a form's answers (where
+    a many-to-many field is a list or queryset of records)."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, models.QuerySet) or (
+        isinstance(value, list | tuple | set) and all(isinstance(v, models.Model) for v in value)
+    ):
+        return ", ".join(sorted(str(v) for v in value))
+    return _display(model_field, value)
+
+
+def changes_since(instance: models.Model, version: int, *, hidden=()) -> list[OtherChange] | None:
+    """The fields whose stored value now differs from the one at `version` (row_version), each
+    with the last person to change it. None when the history does not reach back to `version`.
+
+    A field changed and then changed back is not listed: only the difference from what the form
+    was opened with matters to the person editing it."""
+    model = type(instance)
+    records = instance.history.select_related("history_user").order_by("history_date", "history_id")
+    baseline = records.filter(row_version__lte=version).last()
+    if baseline is None:
+        return None
+    later = list(records.filter(row_version__gt=version))
+    if not later:
+        return []
+    last_changed_by = {}
+    previous = baseline
+    for record in later:
+        delta = record.diff_against(previous, excluded_fields=hidden, foreign_keys_are_objs=True)
+        for change in delta.changes:
+            model_field = model._meta.get_field(change.field)
+            if _display(model_field, change.old) != _display(model_field, change.new):
+                last_changed_by[change.field] = record
+        previous = record
+    net = later[-1].diff_against(baseline, excluded_fields=hidden, foreign_keys_are_objs=True)
+    changes = []
+    for change in net.changes:
+        model_field = model._meta.get_field(change.field)
+        theirs = _display(model_field, change.new)
+        record = last_changed_by.get(change.field)
+        if record is None or theirs == _display(model_field, change.old):
+            continue
+        who = str(record.history_user) if record.history_user else "System"
+        changes.append(
+            OtherChange(change.field, _label(model, change.field), theirs, who, record.history_date)
+        )
+    order = [f.name for f in model._meta.get_fields()]
+    return sorted(changes, key=lambda change: order.index(change.name))

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from buddies.activity import SessionContext, SessionInput, check_session
 from buddies.constants import Outcome, PayScheme
 from buddies.models import Buddy, PayRate, Session
+from common.versioning import StaleEdit
 from exchange.reading import FileSet, Row, Table
 from exchange.standard import (
     FILES,
@@ -56,6 +57,7 @@ from recipients.models import Assignment, CarePlan, Recipient
 from recipients.rules import check_plan_content, check_tasks
 
 CREATED, CHANGED, UNCHANGED, WITHDRAWN = "created", "changed", "unchanged", "withdrawn"
+STALE_ROW = "someone changed this record in PeerCare while the import ran: import the files again"
 
 
 class RowError(Exception):
@@ -973,6 +975,8 @@ def run_import(
                         report.errors += [
                             f"{table.source}:{row.line}: {c}: {m}" for c, m in error.problems
                         ]
+                    except StaleEdit:  # changed on a page while this import ran: never overwritten
+                        report.errors.append(f"{table.source}:{row.line}: row: {STALE_ROW}")
             import_cost_templates(files, ctx, report)
             if report.errors or dry_run:
                 raise Rollback

@@ -4,6 +4,7 @@ from django import forms
 
 from common.filters import filter_form_helper
 from common.forms import govuk_date_field, govuk_helper
+from common.versioning import VersionedForm
 from governance.forms import TaskChoiceField
 from governance.models import Need, Task
 from recipients.constants import FormalCare, LaOutcome, MentalCapacity, PlanState, SupportEndReason
@@ -96,7 +97,15 @@ class RecipientForm(forms.Form):
         return self.cleaned_data["prison_number"].strip().upper().replace(" ", "")
 
 
-class EndSupportForm(forms.Form):
+class RecipientEditForm(VersionedForm, RecipientForm):
+    """A person's record as it was when the form was opened, with that version."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.render_hidden_fields = True
+
+
+class EndSupportForm(VersionedForm):
     on = govuk_date_field("the date support ended", "When did support end?", required=True)
     reason = forms.ChoiceField(
         label="Why did support end?",
@@ -126,6 +135,7 @@ class EndSupportForm(forms.Form):
             Field.select("transferred_to"),
             button="End support",
         )
+        self.helper.render_hidden_fields = True  # the version the form was opened at
 
 
 class CarePlanForm(forms.Form):
@@ -197,7 +207,15 @@ class CarePlanForm(forms.Form):
         )
 
 
-class ReturnPlanForm(forms.Form):
+class CarePlanEditForm(VersionedForm, CarePlanForm):
+    """A draft or returned plan version as it was when the form was opened, with that version."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.render_hidden_fields = True
+
+
+class ReturnPlanForm(VersionedForm):
     comments = forms.CharField(
         label="What needs to change?",
         help_text="The social care lead sees this with the plan",
@@ -212,6 +230,7 @@ class ReturnPlanForm(forms.Form):
             Field.textarea("comments", max_characters=2000), button="Return with comments"
         )
         self.helper.layout[-1] = Button.secondary("submit", "Return with comments")
+        self.helper.render_hidden_fields = True  # the version the reviewer read
 
 
 class AssignmentForm(forms.Form):

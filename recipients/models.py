@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from buddies.models import prison_number_validator
+from common.versioning import VersionedModel, version_constraint
 from recipients.constants import (
     FormalCare,
     LaOutcome,
@@ -109,7 +110,7 @@ class RecipientQuerySet(models.QuerySet):
         )
 
 
-class Recipient(models.Model):
+class Recipient(VersionedModel):
     """A prisoner with social care needs who receives (or is being considered for) buddy support."""
 
     prison = models.ForeignKey(
@@ -176,6 +177,7 @@ class Recipient(models.Model):
                 | Q(support_started_on__isnull=True)
                 | Q(support_ended_on__gte=F("support_started_on")),
             ),
+            version_constraint("recipient"),
         ]
         indexes = [models.Index(fields=["prison", "family_name"])]
 
@@ -221,7 +223,7 @@ class Recipient(models.Model):
             raise ValidationError(errors)
 
 
-class CarePlan(models.Model):
+class CarePlan(VersionedModel):
     """One version of a person's care plan: what buddies do for them, agreed and approved (PSI 3, 8, 9).
 
     An approved version is never changed: a change makes a new version, and the old ones stay
@@ -287,6 +289,7 @@ class CarePlan(models.Model):
                     & Q(la_approved_on__isnull=True)
                 ),
             ),
+            version_constraint("care_plan"),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ from buddies.models import Buddy
 from buddies.rules import fit_to_work
 from common.formatting import govuk_date
 from common.validation import full_clean_or_raise
+from common.versioning import expect_version
 from governance.models import Need, Prison, Task
 from recipients.constants import (
     PlanState,
@@ -47,10 +48,15 @@ def recipient_create(*, prison: Prison, needs: Iterable[Need] = (), **fields) ->
 
 
 @transaction.atomic
-def recipient_update(*, recipient: Recipient, needs: Iterable[Need], **fields) -> Recipient:
+def recipient_update(
+    *, recipient: Recipient, needs: Iterable[Need], row_version: int | None = None, **fields
+) -> Recipient:
+    """Change a person's details, needs and local authority steps; refused (StaleEdit) when the
+    form was opened at an earlier `row_version` than the record's."""
     unknown = set(fields) - set(RECIPIENT_FIELDS)
     if unknown:
         raise TypeError(f"recipient_update does not change {sorted(unknown)}")
+    expect_version(recipient, row_version)
     for name, value in fields.items():
         setattr(recipient, name, value)
     full_clean_or_raise(recipient, duplicate=DUPLICATE_PERSON, duplicate_field="prison_number")
@@ -63,11 +69,18 @@ def recipient_update(*, recipient: Recipient, needs: Iterable[Need], **fields) -
 
 @transaction.atomic
 def recipient_end_support(
-    *, recipient: Recipient, on: dt.date, reason: str, transferred_to: Prison | None = None
+    *,
+    recipient: Recipient,
+    on: dt.date,
+    reason: str,
+    transferred_to: Prison | None = None,
+    row_version: int | None = None,
 ) -> int:
     """End a person's support; their open assignments end the same day. Returns how many ended.
 
-    On a transfer to a prison that uses PeerCare, naming it lets that prison take the record over."""
+    On a transfer to a prison that uses PeerCare, naming it lets that prison take the record over.
+    Refused (StaleEdit) when the form was opened at an earlier `row_version` than the record's."""
+    expect_version(recipient, row_version)
     if recipient.support_ended_on:
         raise ValidationError(
             {"on": f"Support already ended on {govuk_date(recipient.support_ended_on)}"}
@@ -123,13 +136,22 @@ PLAN_FIELDS = [
 
 @transaction.atomic
 def care_plan_save(
-    *, recipient: Recipient, user, tasks: Iterable[Task], plan: CarePlan | None = None, **fields
+    *,
+    recipient: Recipient,
+    user,
+    tasks: Iterable[Task],
+    plan: CarePlan | None = None,
+    row_version: int | None = None,
+    **fields,
 ) -> CarePlan:
     """Save a draft. A new plan, or a change to an approved one, makes a new version; a draft or a
-    returned version is changed in place (and becomes a draft again)."""
+    returned version is changed in place (and becomes a draft again). A change to `plan` from a
+    form opened at an earlier `row_version` than the plan's is refused (StaleEdit), tasks and all."""
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"care_plan_save does not change {sorted(unknown)}")
+    if plan is not None:
+        expect_version(plan, row_version)
     tasks = list(tasks)
     check_tasks(scheme=recipient.prison.scheme, tasks=tasks)
     if plan is not None and plan.state == PlanState.SUBMITTED:
@@ -176,8 +198,10 @@ def care_plan_save(
 
 
 @transaction.atomic
-def care_plan_submit(*, plan: CarePlan, user) -> CarePlan:
-    """Send a draft to the local authority: only once it is agreed and the boundaries explained."""
+def care_plan_submit(*, plan: CarePlan, user, row_version: int | None = None) -> CarePlan:
+    """Send a draft to the local authority: only once it is agreed and the boundaries explained,
+    and only the version the sender saw (`row_version`), never one changed since."""
+    expect_version(plan, row_version)
     if plan.state not in {PlanState.DRAFT, PlanState.RETURNED}:
         raise ValidationError(
             f"Only a draft can be submitted; this version is {plan.get_state_display().lower()}"
@@ -193,8 +217,12 @@ def care_plan_submit(*, plan: CarePlan, user) -> CarePlan:
 
 
 @transaction.atomic
-def care_plan_approve(*, plan: CarePlan, user, on: dt.date | None = None) -> CarePlan:
-    """The local authority approves a submitted version; earlier approved versions are superseded."""
+def care_plan_approve(
+    *, plan: CarePlan, user, on: dt.date | None = None, row_version: int | None = None
+) -> CarePlan:
+    """The local authority approves a submitted version; earlier approved versions are superseded.
+    Only the version the reviewer read (`row_version`) can be approved, never one changed since."""
+    expect_version(plan, row_version)
     if plan.state != PlanState.SUBMITTED:
         raise ValidationError("Only a plan awaiting review can be approved")
     plan.state = PlanState.APPROVED
@@ -208,8 +236,12 @@ def care_plan_approve(*, plan: CarePlan, user, on: dt.date | None = None) -> Car
 
 
 @transaction.atomic
-def care_plan_return(*, plan: CarePlan, user, comments: str) -> CarePlan:
-    """The local authority sends a submitted version back to the lead with comments."""
+def care_plan_return(
+    *, plan: CarePlan, user, comments: str, row_version: int | None = None
+) -> CarePlan:
+    """The local authority sends a submitted version back to the lead with comments, as long as
+    it is still the version the reviewer read (`row_version`)."""
+    expect_version(plan, row_version)
     if plan.state != PlanState.SUBMITTED:
         raise ValidationError("Only a plan awaiting review can be returned")
     if not comments.strip():

@@ -15,12 +15,22 @@ from buddies.selectors import missed_by_week, monday_of
 from common.filters import selected_filters
 from common.forms import add_service_errors
 from common.history import history_entries
+from common.versioning import (
+    MISSING_VERSION,
+    StaleEdit,
+    VersionForm,
+    edit_conflict,
+    refused_form,
+    with_version,
+)
 from recipients.constants import PlanState, ReviewAction
 from recipients.forms import (
     AssignmentForm,
+    CarePlanEditForm,
     CarePlanForm,
     EndAssignmentForm,
     EndSupportForm,
+    RecipientEditForm,
     RecipientFilter,
     RecipientForm,
     ReturnPlanForm,
@@ -40,6 +50,10 @@ from recipients.services import (
     recipient_take_over,
     recipient_update,
 )
+
+# Fields not shown in the history or in an edit conflict, for a person and for a care plan.
+PERSON_NOT_SHOWN = ["prison", "row_version"]
+PLAN_NOT_SHOWN = ["recipient", "created_by", "row_version"]
 
 
 def get_recipient_for_user(user, prison, recipient_id: int) -> Recipient:
@@ -129,10 +143,10 @@ def recipient_detail(request, prison, recipient_id):
 @policy.prison_view(policy.VIEW_PERSONAL_DATA)
 def recipient_history(request, prison, recipient_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
-    entries = history_entries(person, subject="Record", hidden=["prison"])
+    entries = history_entries(person, subject="Record", hidden=PERSON_NOT_SHOWN)
     for plan in person.care_plans.all():
         entries += history_entries(
-            plan, subject=f"Care plan version {plan.version}", hidden=["recipient", "created_by"]
+            plan, subject=f"Care plan version {plan.version}", hidden=PLAN_NOT_SHOWN
         )
     for assignment in person.assignments.select_related("buddy"):
         entries += history_entries(
@@ -167,10 +181,17 @@ def recipient_edit(request, prison, recipient_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
     initial = {name: getattr(person, name) for name in RECIPIENT_FIELDS}
     initial["needs"] = list(person.needs.all())
-    form = RecipientForm(request.POST or None, initial=initial)
+    initial["row_version"] = person.row_version
+    form = RecipientEditForm(request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             recipient_update(recipient=person, **form.cleaned_data)
+        except StaleEdit as stale:
+            conflict = edit_conflict(
+                person, stale, yours=form.cleaned_data, hidden=PERSON_NOT_SHOWN
+            )
+            form = refused_form(RecipientEditForm(with_version(request.POST, conflict.version)))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -183,6 +204,7 @@ def recipient_edit(request, prison, recipient_id):
             "prison": prison,
             "person": person,
             "form": form,
+            "conflict": conflict,
             "title": f"Change {person.full_name}'s record",
         },
     )
@@ -191,10 +213,23 @@ def recipient_edit(request, prison, recipient_id):
 @policy.prison_view(policy.MANAGE_SCHEME)
 def recipient_end(request, prison, recipient_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
-    form = EndSupportForm(request.POST or None, prison=prison)
+    form = EndSupportForm(
+        request.POST or None, initial={"row_version": person.row_version}, prison=prison
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             ended = recipient_end_support(recipient=person, **form.cleaned_data)
+        except StaleEdit as stale:
+            yours = {
+                "support_ended_on": form.cleaned_data["on"],
+                "end_reason": form.cleaned_data["reason"],
+                "transferred_to": form.cleaned_data["transferred_to"],
+            }
+            conflict = edit_conflict(person, stale, yours=yours, hidden=PERSON_NOT_SHOWN)
+            form = refused_form(
+                EndSupportForm(with_version(request.POST, conflict.version), prison=prison)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -210,6 +245,7 @@ def recipient_end(request, prison, recipient_id):
             "prison": prison,
             "person": person,
             "form": form,
+            "conflict": conflict,
             "title": f"End support for {person.full_name}",
         },
     )
@@ -218,10 +254,8 @@ def recipient_end(request, prison, recipient_id):
 # --- care plans ------------------------------------------------------------------------------
 
 
-@policy.prison_view(policy.VIEW_PERSONAL_DATA)
-def plan_detail(request, prison, recipient_id, plan_id):
-    person = get_recipient_for_user(request.user, prison, recipient_id)
-    plan = get_plan_for_user(request.user, person, plan_id)
+def _plan_page(request, prison, person, plan, **context):
+    """The plan's page, as it is stored now; its buttons carry the plan's current version."""
     return render(
         request,
         "recipients/plan_detail.html",
@@ -234,9 +268,23 @@ def plan_detail(request, prison, recipient_id, plan_id):
             "can_manage": _can_manage(request),
             "can_review": policy.has_capability(request.user, policy.REVIEW_CARE_PLANS)
             and plan.state == PlanState.SUBMITTED,
-            "return_form": ReturnPlanForm(),
+            "return_form": ReturnPlanForm(initial={"row_version": plan.row_version}),
+            **context,
         },
     )
+
+
+def _plan_conflict(request, prison, person, plan, stale, **context):
+    """The plan's page after a button pressed on an out-of-date page: what changed since."""
+    conflict = edit_conflict(plan, stale, hidden=PLAN_NOT_SHOWN)
+    return _plan_page(request, prison, person, plan, conflict=conflict, **context)
+
+
+@policy.prison_view(policy.VIEW_PERSONAL_DATA)
+def plan_detail(request, prison, recipient_id, plan_id):
+    person = get_recipient_for_user(request.user, prison, recipient_id)
+    plan = get_plan_for_user(request.user, person, plan_id)
+    return _plan_page(request, prison, person, plan)
 
 
 def _plan_form_view(request, prison, person, plan, title):
@@ -255,11 +303,24 @@ def _plan_form_view(request, prison, person, plan, title):
             "boundaries_explained_on": source.boundaries_explained_on if plan else None,
             "notes": source.notes,
         }
-    form = CarePlanForm(request.POST or None, initial=initial, allowed_tasks=scheme.allowed_tasks())
+    form_class = CarePlanForm
+    if plan is not None:  # a change to a version: the form carries the version it was opened at
+        form_class = CarePlanEditForm
+        initial["row_version"] = plan.row_version
+    form = form_class(request.POST or None, initial=initial, allowed_tasks=scheme.allowed_tasks())
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             saved = care_plan_save(
                 recipient=person, user=request.user, plan=plan, **form.cleaned_data
+            )
+        except StaleEdit as stale:
+            conflict = edit_conflict(plan, stale, yours=form.cleaned_data, hidden=PLAN_NOT_SHOWN)
+            form = refused_form(
+                form_class(
+                    with_version(request.POST, conflict.version),
+                    allowed_tasks=scheme.allowed_tasks(),
+                )
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -269,7 +330,14 @@ def _plan_form_view(request, prison, person, plan, title):
     return render(
         request,
         "recipients/plan_form.html",
-        {"prison": prison, "person": person, "plan": plan, "form": form, "title": title},
+        {
+            "prison": prison,
+            "person": person,
+            "plan": plan,
+            "form": form,
+            "conflict": conflict,
+            "title": title,
+        },
     )
 
 
@@ -301,24 +369,16 @@ def plan_edit(request, prison, recipient_id, plan_id):
 def plan_submit(request, prison, recipient_id, plan_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
     plan = get_plan_for_user(request.user, person, plan_id)
+    version = VersionForm(request.POST)
+    if not version.is_valid():
+        return _plan_page(request, prison, person, plan, page_errors=[MISSING_VERSION])
     try:
-        care_plan_submit(plan=plan, user=request.user)
+        care_plan_submit(plan=plan, user=request.user, **version.cleaned_data)
+    except StaleEdit as stale:
+        return _plan_conflict(request, prison, person, plan, stale)
     except ValidationError as error:
         plan.refresh_from_db()
-        return render(
-            request,
-            "recipients/plan_detail.html",
-            {
-                "prison": prison,
-                "person": person,
-                "plan": plan,
-                "tasks": list(plan.tasks.all()),
-                "reviews": list(plan.reviews.select_related("by")),
-                "can_manage": True,
-                "submit_errors": _messages(error),
-            },
-            status=200,
-        )
+        return _plan_page(request, prison, person, plan, submit_errors=_messages(error))
     messages.success(
         request, f"Care plan version {plan.version} sent to {prison.local_authority} for review"
     )
@@ -365,8 +425,13 @@ def plan_review(request, prison, recipient_id, plan_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
     plan = get_plan_for_user(request.user, person, plan_id)
     if "approve" in request.POST:
+        version = VersionForm(request.POST)
+        if not version.is_valid():
+            return _plan_page(request, prison, person, plan, page_errors=[MISSING_VERSION])
         try:
-            care_plan_approve(plan=plan, user=request.user)
+            care_plan_approve(plan=plan, user=request.user, **version.cleaned_data)
+        except StaleEdit as stale:
+            return _plan_conflict(request, prison, person, plan, stale)
         except ValidationError as error:
             messages.info(request, " ".join(error.messages))
         else:
@@ -376,7 +441,11 @@ def plan_review(request, prison, recipient_id, plan_id):
     form = ReturnPlanForm(request.POST)
     if form.is_valid():
         try:
-            care_plan_return(plan=plan, user=request.user, comments=form.cleaned_data["comments"])
+            care_plan_return(plan=plan, user=request.user, **form.cleaned_data)
+        except StaleEdit as stale:
+            conflict = edit_conflict(plan, stale, hidden=PLAN_NOT_SHOWN)
+            form = refused_form(ReturnPlanForm(with_version(request.POST, conflict.version)))
+            return _plan_page(request, prison, person, plan, conflict=conflict, return_form=form)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -384,19 +453,7 @@ def plan_review(request, prison, recipient_id, plan_id):
                 request, f"Care plan for {person.full_name} returned to the social care lead"
             )
             return redirect("review-queue")
-    return render(
-        request,
-        "recipients/plan_detail.html",
-        {
-            "prison": prison,
-            "person": person,
-            "plan": plan,
-            "tasks": list(plan.tasks.all()),
-            "reviews": list(plan.reviews.select_related("by")),
-            "can_review": plan.state == PlanState.SUBMITTED,
-            "return_form": form,
-        },
-    )
+    return _plan_page(request, prison, person, plan, return_form=form)
 
 
 # --- assignments -----------------------------------------------------------------------------

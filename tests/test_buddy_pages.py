@@ -24,6 +24,11 @@ def page_of(response):
     return response.content.decode()
 
 
+def opened(record):
+    """The version a page opened now carries (the hidden row_version of its forms)."""
+    return {"row_version": type(record).objects.get(pk=record.pk).row_version}
+
+
 # --- adding an applicant ---------------------------------------------------------------------
 
 
@@ -119,6 +124,7 @@ def edit_data(buddy, **changes):
         "given_name": buddy.given_name,
         "family_name": buddy.family_name,
         **date_parts("applied_on", buddy.applied_on),
+        **opened(buddy),
     }
     return {**data, **changes}
 
@@ -193,7 +199,7 @@ def test_an_offered_buddy_with_pending_vetting_cannot_start(client, lead, home_p
     client.force_login(lead)
     response = client.post(
         url("buddy-status", buddy.pk),
-        {"status": "active", **date_parts("started_on", dt.date(2026, 2, 2))},
+        {"status": "active", **date_parts("started_on", dt.date(2026, 2, 2)), **opened(buddy)},
     )
     page = page_of(response)
     assert "A buddy cannot be made active while security vetting is pending" in page
@@ -208,7 +214,7 @@ def test_an_illegal_move_is_refused_with_what_is_possible(client, lead, home_pri
     page = page_of(
         client.post(
             url("buddy-status", buddy.pk),
-            {"status": "active", **date_parts("started_on", dt.date(2026, 2, 2))},
+            {"status": "active", **date_parts("started_on", dt.date(2026, 2, 2)), **opened(buddy)},
         )
     )
     assert (
@@ -227,13 +233,13 @@ def test_a_buddy_is_suspended_then_leaves(client, lead, home_prison):
         started_on=dt.date(2026, 2, 1),
     )
     client.force_login(lead)
-    client.post(url("buddy-status", buddy.pk), {"status": "suspended"})
+    client.post(url("buddy-status", buddy.pk), {"status": "suspended", **opened(buddy)})
     buddy.refresh_from_db()
     assert buddy.status == "suspended"
     page = page_of(
         client.post(
             url("buddy-status", buddy.pk),
-            {"status": "left", **date_parts("ended_on", dt.date(2026, 3, 1))},
+            {"status": "left", **date_parts("ended_on", dt.date(2026, 3, 1)), **opened(buddy)},
         )
     )
     assert "Select why they left" in page
@@ -243,6 +249,7 @@ def test_a_buddy_is_suspended_then_leaves(client, lead, home_prison):
             "status": "left",
             "end_reason": "transferred",
             **date_parts("ended_on", dt.date(2026, 3, 1)),
+            **opened(buddy),
         },
     )
     buddy.refresh_from_db()

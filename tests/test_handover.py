@@ -50,7 +50,13 @@ def test_ending_support_on_transfer_ends_assignments_and_leads_to_the_handover(
     client.force_login(lead)
     response = client.post(
         reverse("recipient-end", args=["HMX", person.pk]),
-        {"on_0": "3", "on_1": "3", "on_2": "2026", "reason": "transferred"},
+        {
+            "on_0": "3",
+            "on_1": "3",
+            "on_2": "2026",
+            "reason": "transferred",
+            "row_version": person.row_version,
+        },
         follow=True,
     )
     page = response.content.decode()

@@ -37,6 +37,11 @@ def page_of(response):
     return response.content.decode()
 
 
+def opened(record):
+    """The version a page opened now carries (the hidden row_version of its forms)."""
+    return {"row_version": type(record).objects.get(pk=record.pk).row_version}
+
+
 @pytest.fixture
 def person(home_prison):
     return RecipientFactory(
@@ -171,7 +176,7 @@ def test_the_whole_review_journey(client, lead, la_reviewer, person):
     assert (plan.version, plan.state) == (1, "draft")
 
     # Sending it without the agreement dates is refused, and it stays a draft.
-    page = page_of(client.post(url("plan-submit", person.pk, plan.pk)))
+    page = page_of(client.post(url("plan-submit", person.pk, plan.pk), opened(plan)))
     assert "This plan cannot be sent for review yet" in page
     assert "Enter the date the person agreed the plan (PSI requirement 9)" in page
     assert "Enter the date the buddy agreed the tasks (PSI requirement 9)" in page
@@ -181,8 +186,8 @@ def test_the_whole_review_journey(client, lead, la_reviewer, person):
     assert PlanReview.objects.count() == 0
 
     # With the agreement recorded it goes to the local authority.
-    client.post(url("plan-edit", person.pk, plan.pk), plan_data(**AGREEMENT))
-    response = client.post(url("plan-submit", person.pk, plan.pk))
+    client.post(url("plan-edit", person.pk, plan.pk), plan_data(**AGREEMENT, **opened(plan)))
+    response = client.post(url("plan-submit", person.pk, plan.pk), opened(plan))
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.state == "submitted"
@@ -190,13 +195,15 @@ def test_the_whole_review_journey(client, lead, la_reviewer, person):
     # The reviewer sees it waiting, and must say what needs to change to return it.
     client.force_login(la_reviewer)
     assert "Ada Lovell" in page_of(client.get(reverse("review-queue")))
-    page = page_of(client.post(url("plan-review", person.pk, plan.pk), {"comments": "  "}))
+    page = page_of(
+        client.post(url("plan-review", person.pk, plan.pk), {"comments": "  ", **opened(plan)})
+    )
     assert "Enter what needs to change" in page
     plan.refresh_from_db()
     assert plan.state == "submitted"
     response = client.post(
         url("plan-review", person.pk, plan.pk),
-        {"comments": "Add the escort to healthcare appointments"},
+        {"comments": "Add the escort to healthcare appointments", **opened(plan)},
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -209,17 +216,19 @@ def test_the_whole_review_journey(client, lead, la_reviewer, person):
     assert "Add the escort to healthcare appointments" in page
     client.post(
         url("plan-edit", person.pk, plan.pk),
-        plan_data(tasks=["escort_movement", "laundry", "activities_access"], **AGREEMENT),
+        plan_data(
+            tasks=["escort_movement", "laundry", "activities_access"], **AGREEMENT, **opened(plan)
+        ),
     )
     plan.refresh_from_db()
     assert plan.state == "draft"
-    client.post(url("plan-submit", person.pk, plan.pk))
+    client.post(url("plan-submit", person.pk, plan.pk), opened(plan))
     plan.refresh_from_db()
     assert plan.state == "submitted"
 
     # The reviewer approves it.
     client.force_login(la_reviewer)
-    response = client.post(url("plan-review", person.pk, plan.pk), {"approve": "1"})
+    response = client.post(url("plan-review", person.pk, plan.pk), {"approve": "1", **opened(plan)})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.state == "approved"
@@ -441,7 +450,7 @@ def test_ending_support_on_transfer_ends_the_open_assignments(client, lead, home
     client.force_login(lead)
     response = client.post(
         url("recipient-end", person.pk),
-        {"reason": "transferred", **date_parts("on", dt.date(2026, 3, 2))},
+        {"reason": "transferred", **date_parts("on", dt.date(2026, 3, 2)), **opened(person)},
         follow=True,
     )
     assert "Support for Ada Lovell ended; 2 buddy assignments ended" in page_of(response)
