@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.AuditReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
