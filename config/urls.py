@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("exchange.urls")),
     path("api/", include("api.urls")),
     path("account/api-tokens/", include("api.token_urls")),
+    path("", include("audit.urls")),
 ]
