@@ -109,28 +109,28 @@ def _page_event(page: PageSeen, request, response, user) -> AuditEvent | None:
 
 def events_for(request, response) -> list[AuditEvent]:
     """The audit events an answered request makes (none for most): see the module's docstring."""
-    if not 200 <= response.status_code < 300:
+    page = getattr(request, "audit_page", None)
+    api_reads = getattr(request, "audit_api_reads", ()) if request.method in READING else ()
+    if (page is None and not api_reads) or not 200 <= response.status_code < 300:
         return []
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     events = []
-    page = getattr(request, "audit_page", None)
     if page is not None:
         event = _page_event(page, request, response, user)
         if event is not None:
             events.append(event)
-    if request.method in READING:
-        for read in getattr(request, "audit_api_reads", ()):
-            events.append(
-                AuditEvent(
-                    kind=AuditKind.VIEW,
-                    prison_id=read.prison_id,
-                    object_type=read.object_type,
-                    object_id=read.object_id,
-                    detail=read.detail,
-                )
+    for read in api_reads:
+        events.append(
+            AuditEvent(
+                kind=AuditKind.VIEW,
+                prison_id=read.prison_id,
+                object_type=read.object_type,
+                object_id=read.object_id,
+                detail=read.detail,
             )
+        )
     shared = {
         **actor_fields(user, request=request),
         **request_fields(request),
