@@ -28,6 +28,7 @@ def navigation(request):
     if policy.has_capability(user, policy.ADMINISTER):
         items.append(("Unit costs", reverse("unit-costs")))
         items.append(("Questionnaires", reverse("instrument-list")))
+        items.append(("Audit log", reverse("audit-log")))
     items.append(("Help", reverse("help")))
     # The current item is the one whose address is the longest start of this page's address.
     path = request.path

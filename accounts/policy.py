@@ -11,6 +11,7 @@ something in scope that the role may not do gives 403.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -83,6 +84,16 @@ def get_prison_for_user(user, code: str, *, capability: str):
     return prison
 
 
+@dataclass(frozen=True)
+class ViewAccess:
+    """What a view needs, kept on the view function as `view.access` by the decorators below, so
+    what runs around views can tell them apart: the audit log (audit.reads) records reads of the
+    views that show personal data, and which prison they were about (`request.checked_prison`)."""
+
+    capability: str
+    per_prison: bool
+
+
 def prison_view(capability: str) -> Callable:
     """Decorate a view taking `code` from its URL: it receives the checked `prison` instead."""
 
@@ -90,8 +101,10 @@ def prison_view(capability: str) -> Callable:
         @wraps(view)
         def wrapped(request, code, *args, **kwargs):
             prison = get_prison_for_user(request.user, code, capability=capability)
+            request.checked_prison = prison
             return view(request, prison, *args, **kwargs)
 
+        wrapped.access = ViewAccess(capability=capability, per_prison=True)
         return wrapped
 
     return decorator
@@ -107,6 +120,7 @@ def require_capability(capability: str) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.access = ViewAccess(capability=capability, per_prison=False)
         return wrapped
 
     return decorator

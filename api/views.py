@@ -38,6 +38,7 @@ from api import filters, serializers
 from api.exceptions import service_errors
 from api.permissions import ViewAggregates, ViewPersonalData, can, require
 from api.services import session_withdraw
+from audit.api import note_api_read
 from buddies.activity import SessionInput, session_record
 from buddies.models import Buddy, Session
 from costs.calculation import financial_year_start
@@ -196,6 +197,13 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     def location(self, pk: int) -> str:
         return reverse(f"{self.basename}-detail", args=[pk])
+
+    def get_serializer(self, *args, **kwargs):
+        """The records a list or a detail is about to show pass through here: the audit log
+        notes them as read (audit.api), and records them once the answer is a success."""
+        if args:
+            note_api_read(self, args[0], many=kwargs.get("many", False))
+        return super().get_serializer(*args, **kwargs)
 
 
 class ReadRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "outcomes",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     # After signing in and the timeouts: a signed-in user who has not given their second factor
     # sees no page (accounts.two_factor).
     "accounts.two_factor.middleware.RequireTwoFactor",
+    # Records reads of personal data by signed-in users (audit.reads).
+    "audit.middleware.AuditReadsMiddleware",
     # Last, as django-axes requires: it turns a sign-in refused for too many failures into the
     # locked-out page (accounts.lockout).
     "axes.middleware.AxesMiddleware",

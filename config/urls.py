@@ -35,4 +35,5 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("account/two-factor/", include("accounts.two_factor.urls")),
+    path("", include("audit.urls")),
 ]

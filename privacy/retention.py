@@ -372,7 +372,7 @@ register(
     )
 )
 # Audit events (2 years, settings.PEERCARE_RETENTION["audit_event"]) are registered by the audit
-# log's app when it exists: see the module's docstring.
+# log's app, audit.apps.AuditConfig.ready().
 
 
 # --- A run ---------------------------------------------------------------------------------------

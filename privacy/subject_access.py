@@ -6,7 +6,8 @@ pay rates, training and supervision (as a buddy); care plans, every version with
 person supported); assignments, sessions they gave, received or helped with informally, incidents
 naming them, and survey responses with every answer and the scores. Each record comes with its
 whole history (every version django-simple-history kept), and records since deleted whose history
-is still kept are listed too, from that history.
+is still kept are listed too, from that history. Then who has viewed or downloaded these records,
+from the audit log (kept 2 years): when, what, by whom (by role) and which record.
 
 Other people are never disclosed:
 - another prisoner in one of these records (the other side of a session or assignment, others in
@@ -35,7 +36,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
+from accounts.constants import Role
 from accounts.models import User
+from audit.constants import AuditKind, ObjectType
+from audit.selectors import about_buddies, about_recipients, reads_of
 from buddies.models import Buddy, PayRate, Session
 from common.formatting import govuk_date, govuk_datetime
 from common.history import ACTIONS
@@ -61,8 +65,8 @@ NO_USER = "PeerCare (no one signed in: an import or a maintenance task)"
 CURRENT, DELETED = "current", "deleted"
 AS_SHOWN = "The values shown above"
 
-# Internal keys mean nothing to the person and are left out.
-LEFT_OUT = {"id"}
+# Internal keys and the edit counter (common/versioning.py) mean nothing to the person.
+LEFT_OUT = {"id", "row_version"}
 # Free text that is not a TextField.
 FREE_TEXT = {(Buddy, "rejection_reason"), (Session, "off_plan_reason")}
 # Fields whose whole content is somebody else's name.
@@ -90,6 +94,22 @@ NOTES = {
         "(created, changed or deleted), who (by role) and the values then. Records since "
         "deleted whose history is still kept are included from that history."
     ),
+    "record_views": (
+        "record_views lists, newest first, each time someone viewed or downloaded one of these "
+        "records (on a page, as a file or through the API), as the audit log kept it for 2 "
+        "years: when, what, who by role, and which record."
+    ),
+}
+
+# The audit log's kinds of record, as the models this export describes them with.
+AUDITED_MODELS = {
+    ObjectType.RECIPIENT: Recipient,
+    ObjectType.BUDDY: Buddy,
+    ObjectType.CARE_PLAN: CarePlan,
+    ObjectType.INCIDENT: Incident,
+    ObjectType.ASSIGNMENT: Assignment,
+    ObjectType.SESSION: Session,
+    ObjectType.SURVEY_RESPONSE: Response,
 }
 
 
@@ -547,6 +567,45 @@ class SubjectAccess:
             "answer_history": [version.as_json() for version in self.history(Answer, history)],
         }
 
+    # --- Who has viewed them ---
+
+    def _viewed_record(self, object_type: str, pk: int) -> str:
+        """Which of their records an audit event is about, without naming anyone else."""
+        model = AUDITED_MODELS[object_type]
+        if model in (Buddy, Recipient):
+            return self.link(model, pk)
+        label = ObjectType(object_type).label
+        record = self._get(model, pk)
+        if record is None:
+            return f"{label}, {SINCE_DELETED}"
+        if model is CarePlan:
+            return f"{label} version {record.version}"
+        if model is Incident:
+            return f"{label} on {govuk_date(record.occurred_on)} at {self.prison(record.prison_id)}"
+        if model is Session:
+            return f"{label} on {govuk_date(record.date)} at {self.prison(record.prison_id)}"
+        if model is Assignment:
+            return f"{label} from {govuk_date(record.started_on)}"
+        return f"{label} answered on {govuk_date(record.answered_on)}"
+
+    def record_views(self) -> list[dict]:
+        """Each read of their records in the audit log, newest first: staff by role."""
+        events = reads_of(
+            about_recipients(self.recipient_ids) | about_buddies(self.buddy_ids)
+        ).filter(object_type__in=AUDITED_MODELS)
+        views = []
+        for event in events:
+            view = {
+                "at": event.at,
+                "what": AuditKind(event.kind).label,
+                "by": Role(event.role).label if event.role in Role.values else "A member of staff",
+                "record": self._viewed_record(event.object_type, event.object_id),
+            }
+            if event.detail.get("filename"):
+                view["file"] = self.redact(event.detail["filename"])[0]
+            views.append(view)
+        return views
+
     def export(self, sections: list[Section], *, produced_at: dt.datetime) -> dict:
         """Everything, as the JSON file holds it (dates and times still as Python values)."""
         return {
@@ -559,6 +618,7 @@ class SubjectAccess:
             },
             "counts": {section.key: len(section.entries) for section in sections},
             **{section.key: [entry.as_json() for entry in section.entries] for section in sections},
+            "record_views": self.record_views(),
         }
 
 

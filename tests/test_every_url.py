@@ -273,6 +273,14 @@ def test_the_walk_finds_the_product_pages():
         "api-prison-indicators",
         "api-tokens",
     } <= names
+    assert {
+        "audit-log",
+        "prison-audit",
+        "recipient-audit",
+        "plan-audit",
+        "buddy-audit",
+        "incident-audit",
+    } <= names
 
 
 def test_every_url_keyword_has_sample_values():

@@ -280,6 +280,8 @@ def test_dry_run_reports_exact_counts_and_deletes_nothing(people, capsys):
         "  would be deleted: answers 2, assignments 1, buddies 2, history rows 15, pay rates 2, "
         "responses 1, sessions 2, supervisions 1, training records 1",
         "  would be kept without them: incidents 1, supervisions 1",
+        "audit_event: 0 would be deleted, cut-off 2024-03-15 (audit events are kept 2 years "
+        "after they were recorded)",
     ]
     assert row_counts() == before
     assert not RetentionRun.objects.exists()
@@ -463,7 +465,9 @@ def test_a_failing_kind_after_others_deletes_nothing(people):
     before = row_counts()
     try:
         with (
-            override_settings(PEERCARE_RETENTION={"recipient": 7, "buddy": 7, "test_failing": 1}),
+            override_settings(
+                PEERCARE_RETENTION={"recipient": 7, "buddy": 7, "audit_event": 2, "test_failing": 1}
+            ),
             pytest.raises(CommandError, match="cannot delete these"),
         ):
             call_command("apply_retention", "--apply")
@@ -482,7 +486,9 @@ def test_periods_come_from_settings(people, capsys):
     # Six years: the cut-off is 15 March 2020, so all three who ended in March 2019 go.
     assert out[1].startswith("recipient: 3 would be deleted, cut-off 2020-03-15")
     # Ten years: 15 March 2016; nobody left or was turned down before then.
-    assert out[-1].startswith("buddy: 0 would be deleted, cut-off 2016-03-15")
+    assert out[-2].startswith("buddy: 0 would be deleted, cut-off 2016-03-15")
+    # Two years: 15 March 2024 (tests/test_audit.py purges audit events).
+    assert out[-1].startswith("audit_event: 0 would be deleted, cut-off 2024-03-15")
 
 
 @pytest.mark.parametrize(
@@ -502,6 +508,10 @@ def test_a_missing_or_bad_period_is_refused_before_anything_is_deleted(people, p
     assert row_counts() == before
 
 
-def test_audit_events_have_a_default_period_waiting_for_their_kind(settings):
+def test_audit_events_are_kept_two_years_by_default(settings):
     assert settings.PEERCARE_RETENTION == {"recipient": 7, "buddy": 7, "audit_event": 2}
-    assert [kind.name for kind in retention.registered_kinds()] == ["recipient", "buddy"]
+    assert [kind.name for kind in retention.registered_kinds()] == [
+        "recipient",
+        "buddy",
+        "audit_event",
+    ]

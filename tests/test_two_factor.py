@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -327,3 +328,38 @@ def test_passing_the_second_step_gives_a_new_session_key(client, lead, at_noon):
     client.post(VERIFY, {"code": code_at(TEST_TOTP_KEY, NOON_TS)})
     assert client.cookies["sessionid"].value != before
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_second_factor_events_are_in_the_audit_log(client, newcomer, admin_user, at_noon):
+    from audit.models import AuditEvent
+
+    def kinds():
+        return list(
+            AuditEvent.objects.filter(object_type="user", object_id=newcomer.pk)
+            .filter(Q(kind__startswith="two_factor") | Q(kind__startswith="recovery"))
+            .order_by("pk")
+            .values_list("kind", "username")
+        )
+
+    password_only_login(client, newcomer)
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=newcomer)
+    wrong = "111111" if code_at(device.key, NOON_TS) != "111111" else "222222"
+    client.post(SET_UP, {"code": wrong})
+    at_noon.shift(1)
+    page = client.post(SET_UP, {"code": code_at(device.key, NOON_TS)}).content.decode()
+    codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", page)
+    client.post(reverse("sign-out"))
+    password_only_login(client, newcomer)
+    client.post(RECOVERY, {"code": codes[0]})
+    call_command("reset_two_factor", "newcomer", "--by", "admin", stdout=StringIO())
+    assert kinds() == [
+        ("two_factor_failed", "newcomer"),
+        ("two_factor_set_up", "newcomer"),
+        ("recovery_codes_created", "newcomer"),
+        ("recovery_code_used", "newcomer"),
+        ("two_factor_reset", "admin"),
+    ]
+    # No code or secret is ever written to the log.
+    details = " ".join(str(d) for d in AuditEvent.objects.values_list("detail", flat=True))
+    assert wrong not in details and codes[0] not in details and device.key not in details

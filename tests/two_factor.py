@@ -19,7 +19,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 TEST_TOTP_KEY_BASE32 = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TEST_TOTP_KEY = base64.b32decode(TEST_TOTP_KEY_BASE32).hex()
 
-password_only_login = Client._login
+_client_login = Client._login
+
+
+def password_only_login(client, user, backend=None):
+    """Sign in as after the password, before the code (Client._login, which force_login calls).
+    The user is read again first: signing out ends every session by raising the user's
+    session_generation, which a copy held by the test would not know."""
+    if user.pk is not None:
+        user.refresh_from_db(fields=["session_generation"])
+    _client_login(client, user, backend or "django.contrib.auth.backends.ModelBackend")
 
 
 def authenticator_for(user) -> TOTPDevice:
@@ -33,7 +42,7 @@ def authenticator_for(user) -> TOTPDevice:
 
 def verified_login(client, user, backend=None):
     """Client._login, then the second step passed with the user's app (one is made if needed)."""
-    password_only_login(client, user, backend)
+    password_only_login(client, user, backend or getattr(user, "backend", None))
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
     session.save()

@@ -1,3 +1,4 @@
+import getpass
 import os
 import tempfile
 from pathlib import Path
@@ -6,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from audit.constants import ObjectType
+from audit.reads import record_command_export
 from buddies.models import prison_number_validator
 from privacy.subject_access import (
     NOTES,
@@ -80,6 +83,7 @@ class Command(BaseCommand):
                 "produced_at": produced_at,
                 "notes": NOTES,
                 "sections": pdf_sections(sections),
+                "record_views": export["record_views"],
                 "running_header": f"Subject access export · {prison_number}",
             },
             title=f"Everything PeerCare holds about {prison_number}",
@@ -88,6 +92,11 @@ class Command(BaseCommand):
         output.mkdir(mode=0o700, exist_ok=True)
         json_path = write_private(output, names[0], export_json(export).encode("utf-8"))
         pdf_path = write_private(output, names[1], pdf)
+        record_command_export(
+            action="subject_access_export",
+            object_type=ObjectType.SUBJECT_ACCESS,
+            detail={"prison_number": prison_number, "files": names, "os_user": getpass.getuser()},
+        )
         counts = ", ".join(f"{key} {count}" for key, count in export["counts"].items() if count)
         self.stdout.write(f"Wrote {json_path} and {pdf_path} ({counts}).")
         self.stdout.write(
