@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from common.fields import GovukDateField
+from common.fields import GovukDateField, ModelMultipleChoiceField
 from common.forms import govuk_date_field, govuk_helper
 from governance.constants import (
     Leadership,
@@ -139,6 +139,9 @@ class TaskChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         codes = {str(code) for code in value}
+        for code in codes:
+            # As Django's own field does: PostgreSQL cannot compare text holding NUL at all.
+            self.validate_no_null_characters(code)
         tasks = list(Task.objects.filter(code__in=codes))
         unknown = codes - {task.code for task in tasks}
         if unknown:
@@ -148,8 +151,8 @@ class TaskChoiceField(forms.ModelMultipleChoiceField):
         return tasks
 
 
-def _people_field(label: str) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def _people_field(label: str) -> ModelMultipleChoiceField:
+    return ModelMultipleChoiceField(
         label=label, queryset=None, widget=forms.CheckboxSelectMultiple, required=False
     )
 

@@ -2,6 +2,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.db.models import Count
 
+from common.fields import ModelMultipleChoiceField
 from common.forms import govuk_date_field, govuk_helper
 from outcomes.models import DEFAULT_FOLLOW_UP_MONTHS, MAX_FOLLOW_UP_MONTHS, Instrument
 
@@ -21,7 +22,7 @@ def latest_instruments():
     )
 
 
-class InstrumentChoiceField(forms.ModelMultipleChoiceField):
+class InstrumentChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, instrument):
         return f"{instrument.name}, version {instrument.version} ({instrument.questions} questions)"
 
