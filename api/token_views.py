@@ -17,7 +17,9 @@ from common.forms import add_service_errors
 def _chosen(request, tokens) -> TokenDetails:
     """The token named by the `revoke` button, among those this page may revoke; 404 otherwise."""
     chosen = request.POST.get("revoke", "")
-    details = tokens.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    # isascii() too: "²" is a digit to isdigit() but not a number to int().
+    is_id = chosen.isascii() and chosen.isdigit()
+    details = tokens.filter(pk=int(chosen)).first() if is_id else None
     if details is None:
         raise Http404("No such token")
     return details

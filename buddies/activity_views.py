@@ -415,7 +415,9 @@ def missed_reasons(request, prison):
     form = MissedReasonForm(request.POST or None)
     if request.method == "POST" and "remove" in request.POST:
         chosen = request.POST.get("remove", "")
-        reason = prison.missed_reasons.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        # isascii() too: "²" is a digit to isdigit() but not a number to int().
+        is_id = chosen.isascii() and chosen.isdigit()
+        reason = prison.missed_reasons.filter(pk=int(chosen)).first() if is_id else None
         if reason is not None:
             if Session.objects.filter(missed_reason=reason).exists():
                 messages.info(request, f"“{reason}” is used by recorded sessions, so it stays")
