@@ -114,15 +114,29 @@ LISTS = {
     "incentives": ("Incentives", PaidForm),
 }
 EXTRA_ROWS = 3
+# The most lines a list takes from the browser (or as many as the year already has, and a few).
+# Without a limit a post naming 99999 lines makes the page build and render 2,000 rows per list.
+MAX_ROWS = 100
 
 
 def formsets(data=None, initial_template: dict | None = None) -> dict:
     """A formset per list, with the template's lines as initial rows and a few empty ones."""
     sets = {}
     for name, (_label, form_class) in LISTS.items():
-        factory = forms.formset_factory(form_class, extra=EXTRA_ROWS)
         initial = (initial_template or {}).get(name) or []
-        sets[name] = factory(data, prefix=name, initial=[dict(row) for row in initial])
+        most = max(MAX_ROWS, len(initial) + EXTRA_ROWS)
+        factory = forms.formset_factory(
+            form_class, extra=EXTRA_ROWS, max_num=most, absolute_max=most
+        )
+        sets[name] = factory(
+            data,
+            prefix=name,
+            initial=[dict(row) for row in initial],
+            error_messages={
+                "too_many_forms": "Enter at most %(num)d lines",
+                "missing_management_form": "Some of the page was not sent: open it again",
+            },
+        )
         for form in sets[name]:
             form.empty_permitted = True
             form.use_required_attribute = False

@@ -99,8 +99,26 @@ class _Reader:
         return value
 
 
+def holds_nul(data) -> bool:
+    """Whether a key or a text anywhere in parsed JSON holds the NUL character (written \\u0000
+    in JSON), which PostgreSQL cannot store. Walked without recursion: the parser allows nesting
+    about as deep as Python's recursion limit."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+    return False
+
+
 def read_template(data) -> CostInput:
     """Check and read a parsed cost-template JSON. Raises TemplateInvalid listing every error."""
+    if holds_nul(data):  # refused before any message could quote it
+        raise TemplateInvalid(["file: a text in it holds the NUL character (\\u0000)"])
     r = _Reader()
     if not isinstance(data, dict):
         raise TemplateInvalid(["file: must be a JSON object"])

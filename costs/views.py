@@ -63,6 +63,11 @@ def cost_years(request, prison):
                 errors = [
                     f"{form.cleaned_data['template'].name}:{line}: the file is not valid JSON"
                 ]
+            except RecursionError:  # Python's parser stops about a thousand levels deep
+                errors = [
+                    f"{form.cleaned_data['template'].name}:1: the file is nested too deeply "
+                    "to be a cost template"
+                ]
             else:
                 if isinstance(data, dict) and data.get("prison_code") not in (None, prison.code):
                     errors = [
