@@ -85,6 +85,10 @@ def read_csv(kind: str, source: str, data: bytes, files: FileSet) -> None:
             f"{source}:1: file: not UTF-8 text ({error.reason} at byte {error.start})"
         )
         return
+    if "\x00" in text:  # PostgreSQL cannot store it, nor compare with it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        files.errors.append(f"{source}:{line}: file: holds the NUL character (byte 0)")
+        return
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -172,6 +176,8 @@ def read_cost_template(name: str, data: bytes, files: FileSet) -> None:
         files.cost_templates[name] = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         files.errors.append(f"{name}:1: file: not a JSON cost template ({error})")
+    except RecursionError:  # Python's parser stops about a thousand levels deep
+        files.errors.append(f"{name}:1: file: nested too deeply to be a cost template")
 
 
 def read_named(name: str, data: bytes, files: FileSet) -> None:
