@@ -160,6 +160,27 @@ def test_a_file_that_is_not_json_names_the_place(home_prison, tmp_path):
         call_command("import_cost_template", str(path))
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "deep.json:1: file: nested too deeply to be a cost template",
+        ),
+        (b'{"prison_code": "HMX\xff"}', "deep.json:1: file: not UTF-8 text (invalid start byte)"),
+    ],
+)
+def test_a_file_too_deep_or_not_text_is_refused_by_the_command(
+    home_prison, tmp_path, content, message
+):
+    path = tmp_path / "deep.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as raised:
+        call_command("import_cost_template", str(path))
+    assert str(raised.value) == str(path.parent / message)
+    assert not CostYear.objects.exists()
+
+
 def test_pay_from_sessions_equals_the_pay_sheet_for_the_year(home_prison, tmp_path):
     data = copy.deepcopy(WORKED_EXAMPLE)
     data["financial_year"] = "2025-26"

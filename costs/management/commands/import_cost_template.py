@@ -21,6 +21,12 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file") from error
         except json.JSONDecodeError as error:
             raise CommandError(f"{path}:{error.lineno}: {error.colno}: {error.msg}") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path}:1: file: not UTF-8 text ({error.reason})") from error
+        except RecursionError as error:  # Python's parser stops about a thousand levels deep
+            raise CommandError(
+                f"{path}:1: file: nested too deeply to be a cost template"
+            ) from error
         try:
             cost_year = cost_year_import(data=data)
         except TemplateInvalid as invalid:
