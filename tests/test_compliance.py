@@ -617,7 +617,7 @@ def test_compliance_uses_a_fixed_number_of_queries(
     home_prison, size, django_assert_max_num_queries
 ):
     busy_prison(home_prison, size)
-    with django_assert_max_num_queries(14):  # measured: 14 for 1 buddy or 30
+    with django_assert_max_num_queries(15):  # measured: 15 for 1 buddy or 30
         results = psi_compliance(home_prison, ON)
     assert {r.status for r in results} == {"met"}
 
