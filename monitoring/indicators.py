@@ -38,6 +38,7 @@ from governance.classification import governance_model as classify
 from governance.compliance import MET, psi_compliance
 from governance.constants import SupervisionKind
 from governance.models import Incident, StaffMember, StaffTime, Supervision
+from monitoring import daily
 from recipients.models import CarePlan, Recipient
 
 PSI_REQUIREMENT_COUNT = 13
@@ -190,22 +191,16 @@ def buddies_supervised_pct(prisons, start: dt.date, end: dt.date) -> Indicator:
     )
 
 
-def support_by_task(prisons, start: dt.date, end: dt.date) -> Indicator:
+def support_by_task(prisons, start: dt.date, end: dt.date, *, totals=None) -> Indicator:
     """Delivered sessions in the period that included each task, by task code (a session with two
-    tasks counts under both). Base: delivered sessions in the period."""
-    # A session holds a task at most once (the link table is unique on session and task), so a
-    # plain count is the distinct count, without the sort.
-    rows = (
-        Session.tasks.through.objects.filter(
-            session__in=delivered(prisons, start, end).values("pk")
-        )
-        .values("task_id")
-        .annotate(n=Count("session_id"))
-        .order_by("task_id")
-    )
-    return Indicator(
-        "support_by_task", by_code(rows, "task_id"), delivered(prisons, start, end).count()
-    )
+    tasks counts under both). Base: delivered sessions in the period. Read from the daily
+    summary (monitoring.daily), as are the other plain counts of sessions; `totals`, when given,
+    is daily.session_totals for the same prisons and period, just read."""
+    totals = daily.session_totals(prisons, start, end) if totals is None else totals
+    base = sum(row["sessions"] for row in totals if row["outcome"] == Outcome.DELIVERED)
+    # Either way the summary has just been brought up to date for these prisons.
+    tasks = daily.task_totals(prisons, start, end, fresh=True)
+    return Indicator("support_by_task", tasks, base)
 
 
 def recipients_by_need(prisons, start: dt.date, end: dt.date) -> Indicator:
@@ -225,28 +220,23 @@ def recipients_by_need(prisons, start: dt.date, end: dt.date) -> Indicator:
 # Sessions -----------------------------------------------------------------------------------
 
 
-def sessions_delivered(prisons, start: dt.date, end: dt.date) -> Indicator:
-    """Delivered sessions in the period, formal and informal. Base: sessions in the period."""
-    totals = sessions(prisons, start, end).aggregate(
-        all=Count("pk"), delivered=Count("pk", filter=Q(outcome=Outcome.DELIVERED))
-    )
-    return Indicator("sessions_delivered", totals["delivered"], totals["all"])
+def sessions_delivered(prisons, start: dt.date, end: dt.date, *, totals=None) -> Indicator:
+    """Delivered sessions in the period, formal and informal. Base: sessions in the period.
+    Read from the daily summary (monitoring.daily), as are the other plain counts of sessions."""
+    totals = daily.session_totals(prisons, start, end) if totals is None else totals
+    delivered_n = sum(row["sessions"] for row in totals if row["outcome"] == Outcome.DELIVERED)
+    return Indicator("sessions_delivered", delivered_n, sum(row["sessions"] for row in totals))
 
 
-def sessions_missed(prisons, start: dt.date, end: dt.date) -> Indicator:
+def sessions_missed(prisons, start: dt.date, end: dt.date, *, totals=None) -> Indicator:
     """Missed sessions in the period, by the data standard's reason (the outcome code; a prison's
     own finer reason counts under the code it maps to). Base: sessions in the period."""
-    rows = (
-        sessions(prisons, start, end)
-        .exclude(outcome=Outcome.DELIVERED)
-        .values("outcome")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    base = sessions(prisons, start, end).count()
-    return Indicator(
-        "sessions_missed", by_code(rows, "outcome", [o.value for o in MISSED_OUTCOMES]), base
-    )
+    totals = daily.session_totals(prisons, start, end) if totals is None else totals
+    value = dict.fromkeys((o.value for o in MISSED_OUTCOMES), 0)
+    for row in totals:
+        if row["outcome"] != Outcome.DELIVERED:
+            value[row["outcome"]] = value.get(row["outcome"], 0) + row["sessions"]
+    return Indicator("sessions_missed", value, sum(row["sessions"] for row in totals))
 
 
 def hours_received_per_recipient(prisons, start: dt.date, end: dt.date) -> Indicator:
@@ -270,13 +260,19 @@ def hours_received_per_recipient(prisons, start: dt.date, end: dt.date) -> Indic
     return Indicator("hours_received_per_recipient", value, people)
 
 
-def sessions_informal(prisons, start: dt.date, end: dt.date) -> Indicator:
+def sessions_informal(prisons, start: dt.date, end: dt.date, *, totals=None) -> Indicator:
     """Delivered sessions in the period recorded as informal help (PSI requirement 12 watches
-    these). Base: delivered sessions in the period."""
-    totals = delivered(prisons, start, end).aggregate(
-        all=Count("pk"), informal=Count("pk", filter=Q(informal=True))
+    these). Base: delivered sessions in the period. Read from the daily summary."""
+    delivered_rows = [
+        row
+        for row in (daily.session_totals(prisons, start, end) if totals is None else totals)
+        if row["outcome"] == Outcome.DELIVERED
+    ]
+    return Indicator(
+        "sessions_informal",
+        sum(row["sessions"] for row in delivered_rows if row["informal"]),
+        sum(row["sessions"] for row in delivered_rows),
     )
-    return Indicator("sessions_informal", totals["informal"], totals["all"])
 
 
 # Recruitment --------------------------------------------------------------------------------
@@ -350,10 +346,11 @@ def incidents(prisons, start: dt.date, end: dt.date) -> Indicator:
     return Indicator("incidents", value, sum(value.values()))
 
 
-def incidents_per_1000_sessions(prisons, start: dt.date, end: dt.date) -> Indicator:
+def incidents_per_1000_sessions(prisons, start: dt.date, end: dt.date, *, totals=None) -> Indicator:
     """Incidents that happened in the period for every 1,000 sessions in the period (delivered or
     missed), to one place; None with no sessions. Base: sessions in the period."""
-    n_sessions = sessions(prisons, start, end).count()
+    totals = daily.session_totals(prisons, start, end) if totals is None else totals
+    n_sessions = sum(row["sessions"] for row in totals)
     n_incidents = _incidents(prisons, start, end).count()
     return Indicator(
         "incidents_per_1000_sessions", rounded(1000 * n_incidents, n_sessions, TENTH), n_sessions
@@ -529,6 +526,14 @@ INDICATORS: "OrderedDict[str, Callable[..., Indicator]]" = OrderedDict(
 
 
 COST_INDICATORS = {"labour_cost", "non_labour_cost", "funding_sources"}
+# Indicators read from the daily summary's session totals, which compute_all reads once.
+DAILY_INDICATORS = {
+    "support_by_task",
+    "sessions_delivered",
+    "sessions_missed",
+    "sessions_informal",
+    "incidents_per_1000_sessions",
+}
 
 # Indicators whose value depends on the end of the period only (a state on that day, or the
 # financial year holding it): periods ending on the same day share them.
@@ -548,7 +553,8 @@ def compute_all(
 ) -> dict[str, Indicator]:
     """Every indicator for the prisons over the period, in the order of INDICATORS. The cost
     templates are read once for the three cost indicators. Pass the same `memo` dict to several
-    calls (a dashboard's periods) and the indicators of END_ONLY are worked out once per end date."""
+    calls (a dashboard's periods) and the indicators of END_ONLY are worked out once per end date.
+    The daily summary's session totals are read once for the indicators of DAILY_INDICATORS."""
     if start > end:
         raise ValueError("The start of the period must be on or before its end")
     prisons = list(prisons)
@@ -565,6 +571,11 @@ def compute_all(
             if costs_key not in memo:
                 memo[costs_key] = _cost_results(prisons, end)
             results[key] = function(prisons, start, end, costs=memo[costs_key])
+        elif key in DAILY_INDICATORS:
+            totals_key = ("daily", whose, start, end)
+            if totals_key not in memo:
+                memo[totals_key] = daily.session_totals(prisons, start, end)
+            results[key] = function(prisons, start, end, totals=memo[totals_key])
         else:
             results[key] = function(prisons, start, end)
         if key in END_ONLY:

@@ -29,7 +29,9 @@ something to show. All names are invented.
 
 Ids are given here, from the first free id of each table, so that the link tables can name the
 sessions, and the sequences are reset afterwards. On PostgreSQL the big tables' foreign keys and
-indexes are dropped for the load and rebuilt after it, in the same transaction (DeferredChecks).
+indexes are dropped for the load and rebuilt after it, in the same transaction (DeferredChecks),
+and the triggers marking the days of new sessions are off for the load. The daily summary of
+sessions (monitoring.daily) is worked out once, at the end.
 """
 
 import bisect
@@ -82,6 +84,7 @@ from governance.models import (
     TrainingRecord,
 )
 from governance.reference import sync_reference_codes
+from monitoring import daily
 from recipients.constants import (
     FormalCare,
     LaOutcome,
@@ -2226,6 +2229,24 @@ def tables_of(names: Iterable[str]) -> list[str]:
     return [COLUMNS[name][0]._meta.db_table for name in names]
 
 
+DAILY_SUMMARY_TABLES = ["monitoring_dailysessions", "monitoring_dailytasks"]
+DAY_MARKING_TRIGGERS = {
+    "buddies_session": ["monitoring_session_insert"],
+    "buddies_session_tasks": ["monitoring_session_task_insert"],
+}
+
+
+def set_day_marking(*, enabled: bool) -> None:
+    """Turn the PostgreSQL triggers marking the days of new sessions (and their tasks) off or on
+    (migration monitoring 0002), in the caller's transaction."""
+    action = "ENABLE" if enabled else "DISABLE"
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, triggers in DAY_MARKING_TRIGGERS.items():
+            for trigger in triggers:
+                cursor.execute(f"ALTER TABLE {quote(table)} {action} TRIGGER {quote(trigger)}")
+
+
 def generate(
     options: ScaleOptions, progress: Callable[[str], None] | None = None
 ) -> dict[str, int]:
@@ -2260,6 +2281,9 @@ def generate(
     with transaction.atomic():
         if writer.postgres:
             big.drop()
+            # The daily summary is worked out once at the end, not marked day by day as the
+            # triggers would mark it (monitoring.daily).
+            set_day_marking(enabled=False)
         for table in ORDER:
             if table == "session":
                 first = builder.ids.next["session"]
@@ -2281,6 +2305,7 @@ def generate(
         if writer.postgres:
             big.restore()
             say(f"rebuilt {len(big.indexes)} indexes and {len(big.foreign_keys)} foreign keys")
+            set_day_marking(enabled=True)
         for year, band, cost in data.unit_costs:
             UnitCost.objects.get_or_create(
                 financial_year=year, band=band, defaults={"hourly_cost": cost}
@@ -2290,12 +2315,14 @@ def generate(
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
     say("all rows written")
+    daily.rebuild()
+    say("worked out the daily summary")
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner; outside a transaction also VACUUM, which sets the
         # visibility map (as autovacuum would shortly) so that index-only scans work from now.
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            for table in tables_of(ORDER):
+            for table in [*tables_of(ORDER), *DAILY_SUMMARY_TABLES]:
                 if connection.in_atomic_block:
                     cursor.execute(f"ANALYZE {quote(table)}")
                 else:

@@ -26,8 +26,9 @@ from governance.models import (
     Supervision,
     TrainingRecord,
 )
-from monitoring import scale
+from monitoring import daily, scale
 from monitoring.indicators import compute_all
+from monitoring.models import StaleDay
 from recipients.models import Assignment, CarePlan, Recipient
 
 END = dt.date(2026, 3, 31)
@@ -132,6 +133,13 @@ def test_every_delivered_session_has_a_task_and_missed_ones_a_standard_reason(se
     # Tasks are ones a buddy may do, from the person's plan or given a reason.
     forbidden = Session.tasks.through.objects.filter(task__kind="forbidden")
     assert not forbidden.exists()
+
+
+def test_the_daily_summary_is_worked_out_for_every_session(seeded):
+    assert not StaleDay.objects.exists()
+    sessions, tasks = daily.stored()
+    assert sum(row[5] for row in sessions) == 3000
+    assert (sessions, tasks) == daily.recomputed()
 
 
 def test_people_and_records_cover_the_life_cycle(seeded):
