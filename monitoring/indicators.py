@@ -94,16 +94,40 @@ def by_code(rows, field: str, codes=()) -> dict:
     return result
 
 
+@dataclass(frozen=True)
+class Pair:
+    """Delivered sessions in a period from one buddy (None: someone who is not a buddy) to one
+    person: how many, and their minutes."""
+
+    recipient_id: int
+    buddy_id: int | None
+    sessions: int
+    minutes: int
+
+
+def delivered_pairs(prisons, start: dt.date, end: dt.date) -> list[Pair]:
+    """The delivered sessions of the prisons in the period, summed by person and buddy: one scan
+    of the sessions, from which the indicators on people and buddies supported are all worked
+    out (compute_all reads it once for them all)."""
+    rows = (
+        delivered(prisons, start, end)
+        .values_list("recipient_id", "buddy_id")
+        .annotate(sessions=Count("pk"), minutes=Sum("minutes"))
+        .order_by()
+    )
+    return [Pair(*row) for row in rows]
+
+
 # Buddies and recipients ---------------------------------------------------------------------
 
 
-def buddies_active(prisons, start: dt.date, end: dt.date) -> Indicator:
+def buddies_active(prisons, start: dt.date, end: dt.date, *, pairs=None) -> Indicator:
     """Distinct buddies with at least one delivered session in the period (formal or informal).
-    Base: delivered sessions in the period."""
-    totals = delivered(prisons, start, end).aggregate(
-        buddies=Count("buddy", distinct=True), sessions=Count("pk")
-    )
-    return Indicator("buddies_active", totals["buddies"], totals["sessions"])
+    Base: delivered sessions in the period. `pairs`, here and below, is `delivered_pairs` for
+    the same prisons and period, when already read."""
+    pairs = delivered_pairs(prisons, start, end) if pairs is None else pairs
+    buddies = {pair.buddy_id for pair in pairs if pair.buddy_id is not None}
+    return Indicator("buddies_active", len(buddies), sum(pair.sessions for pair in pairs))
 
 
 def buddies_fit_to_work(prisons, start: dt.date, end: dt.date) -> Indicator:
@@ -119,28 +143,27 @@ def buddies_fit_to_work(prisons, start: dt.date, end: dt.date) -> Indicator:
     )
 
 
-def recipients_supported(prisons, start: dt.date, end: dt.date) -> Indicator:
+def recipients_supported(prisons, start: dt.date, end: dt.date, *, pairs=None) -> Indicator:
     """Distinct people with at least one delivered session in the period.
     Base: delivered sessions in the period."""
-    totals = delivered(prisons, start, end).aggregate(
-        people=Count("recipient", distinct=True), sessions=Count("pk")
-    )
-    return Indicator("recipients_supported", totals["people"], totals["sessions"])
+    pairs = delivered_pairs(prisons, start, end) if pairs is None else pairs
+    people = {pair.recipient_id for pair in pairs}
+    return Indicator("recipients_supported", len(people), sum(pair.sessions for pair in pairs))
 
 
-def buddy_hours_per_week(prisons, start: dt.date, end: dt.date) -> Indicator:
+def buddy_hours_per_week(prisons, start: dt.date, end: dt.date, *, pairs=None) -> Indicator:
     """Hours buddies worked a week: the minutes of delivered sessions given by a buddy (informal
     help by someone who is not a buddy is left out) / 60 / weeks in the period (days / 7).
     `scheme_total` is all buddies together; `mean_per_active_buddy` divides that by the buddies
     with a delivered session (None when there are none). Both rounded half up to 2 places.
     Base: delivered sessions given by a buddy."""
-    totals = (
-        delivered(prisons, start, end)
-        .filter(buddy__isnull=False)
-        .aggregate(
-            minutes=Sum("minutes"), buddies=Count("buddy", distinct=True), sessions=Count("pk")
-        )
-    )
+    pairs = delivered_pairs(prisons, start, end) if pairs is None else pairs
+    by_buddies = [pair for pair in pairs if pair.buddy_id is not None]
+    totals = {
+        "minutes": sum(pair.minutes for pair in by_buddies),
+        "buddies": len({pair.buddy_id for pair in by_buddies}),
+        "sessions": sum(pair.sessions for pair in by_buddies),
+    }
     minutes = totals["minutes"] or 0
     days = (end - start).days + 1
     # minutes / 60 / (days / 7), kept exact until the final rounding
@@ -203,18 +226,18 @@ def support_by_task(prisons, start: dt.date, end: dt.date, *, totals=None) -> In
     return Indicator("support_by_task", tasks, base)
 
 
-def recipients_by_need(prisons, start: dt.date, end: dt.date) -> Indicator:
+def recipients_by_need(prisons, start: dt.date, end: dt.date, *, pairs=None) -> Indicator:
     """Supported recipients with each recorded need, by need code (a person with two needs counts
     under both). Base: supported recipients."""
-    supported = supported_recipient_ids(prisons, start, end)
+    pairs = delivered_pairs(prisons, start, end) if pairs is None else pairs
+    supported = sorted({pair.recipient_id for pair in pairs})
     rows = (
         Recipient.needs.through.objects.filter(recipient_id__in=supported)
         .values("need_id")
         .annotate(n=Count("recipient_id", distinct=True))
         .order_by("need_id")
     )
-    base = Recipient.objects.filter(pk__in=supported).count()
-    return Indicator("recipients_by_need", by_code(rows, "need_id"), base)
+    return Indicator("recipients_by_need", by_code(rows, "need_id"), len(supported))
 
 
 # Sessions -----------------------------------------------------------------------------------
@@ -239,17 +262,15 @@ def sessions_missed(prisons, start: dt.date, end: dt.date, *, totals=None) -> In
     return Indicator("sessions_missed", value, sum(row["sessions"] for row in totals))
 
 
-def hours_received_per_recipient(prisons, start: dt.date, end: dt.date) -> Indicator:
+def hours_received_per_recipient(prisons, start: dt.date, end: dt.date, *, pairs=None) -> Indicator:
     """Hours of delivered sessions each supported recipient received over the period: the mean
     and the median over those people, rounded half up to 2 places (None with nobody supported).
     Base: supported recipients."""
-    minutes = sorted(
-        delivered(prisons, start, end)
-        .values("recipient_id")
-        .annotate(minutes=Sum("minutes"))
-        .order_by()
-        .values_list("minutes", flat=True)
-    )
+    pairs = delivered_pairs(prisons, start, end) if pairs is None else pairs
+    by_person: dict[int, int] = {}
+    for pair in pairs:
+        by_person[pair.recipient_id] = by_person.get(pair.recipient_id, 0) + pair.minutes
+    minutes = sorted(by_person.values())
     people = len(minutes)
     median = statistics.median(minutes) if minutes else None
     value = {
@@ -360,7 +381,7 @@ def incidents_per_1000_sessions(prisons, start: dt.date, end: dt.date, *, totals
 # Care plans and escalation ------------------------------------------------------------------
 
 
-def care_plans_current_pct(prisons, start: dt.date, end: dt.date) -> Indicator:
+def care_plans_current_pct(prisons, start: dt.date, end: dt.date, *, pairs=None) -> Indicator:
     """Share of supported recipients whose care plan in force at the end of the period (their
     latest version approved by the local authority that starts on or before `end`) is not yet due
     for review (review_due_on on or after `end`), as a percentage to one place (PSI requirement 3).
@@ -368,8 +389,10 @@ def care_plans_current_pct(prisons, start: dt.date, end: dt.date) -> Indicator:
     in_force = CarePlan.objects.filter(
         recipient=OuterRef("pk"), la_approved_on__isnull=False, starts_on__lte=end
     ).order_by("-version")
+    pairs = delivered_pairs(prisons, start, end) if pairs is None else pairs
+    supported = sorted({pair.recipient_id for pair in pairs})
     totals = (
-        Recipient.objects.filter(pk__in=supported_recipient_ids(prisons, start, end))
+        Recipient.objects.filter(pk__in=supported)
         .annotate(review_due=Subquery(in_force.values("review_due_on")[:1]))
         .aggregate(people=Count("pk"), current=Count("pk", filter=Q(review_due__gte=end)))
     )
@@ -526,6 +549,15 @@ INDICATORS: "OrderedDict[str, Callable[..., Indicator]]" = OrderedDict(
 
 
 COST_INDICATORS = {"labour_cost", "non_labour_cost", "funding_sources"}
+# Indicators worked out from delivered_pairs, which compute_all reads once.
+PAIR_INDICATORS = {
+    "buddies_active",
+    "recipients_supported",
+    "buddy_hours_per_week",
+    "recipients_by_need",
+    "hours_received_per_recipient",
+    "care_plans_current_pct",
+}
 # Indicators read from the daily summary's session totals, which compute_all reads once.
 DAILY_INDICATORS = {
     "support_by_task",
@@ -554,7 +586,8 @@ def compute_all(
     """Every indicator for the prisons over the period, in the order of INDICATORS. The cost
     templates are read once for the three cost indicators. Pass the same `memo` dict to several
     calls (a dashboard's periods) and the indicators of END_ONLY are worked out once per end date.
-    The daily summary's session totals are read once for the indicators of DAILY_INDICATORS."""
+    The daily summary's session totals are read once for the indicators of DAILY_INDICATORS, and
+    the delivered sessions by person and buddy once for those of PAIR_INDICATORS."""
     if start > end:
         raise ValueError("The start of the period must be on or before its end")
     prisons = list(prisons)
@@ -571,6 +604,11 @@ def compute_all(
             if costs_key not in memo:
                 memo[costs_key] = _cost_results(prisons, end)
             results[key] = function(prisons, start, end, costs=memo[costs_key])
+        elif key in PAIR_INDICATORS:
+            pairs_key = ("pairs", whose, start, end)
+            if pairs_key not in memo:
+                memo[pairs_key] = delivered_pairs(prisons, start, end)
+            results[key] = function(prisons, start, end, pairs=memo[pairs_key])
         elif key in DAILY_INDICATORS:
             totals_key = ("daily", whose, start, end)
             if totals_key not in memo:

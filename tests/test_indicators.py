@@ -361,8 +361,9 @@ def add_scheme_activity(prison, size: int) -> None:
 QUERIES_FOR_ONE_PRISON = (
     # 60, and one look-up of the cost templates for the three cost indicators; the daily summary
     # in place of seven scans of the sessions: brought up to date (the days just written worked
-    # out, 9 queries with the savepoint), then summed (2); one look-up of the forbidden tasks.
-    66
+    # out, 9 queries with the savepoint), then summed (2); one look-up of the forbidden tasks;
+    # one scan of delivered sessions by person and buddy in place of five (delivered_pairs).
+    62
 )
 
 

@@ -208,7 +208,7 @@ def test_the_command_can_hide_small_numbers(dataset):
 # audit log (an inspector's figures are not personal data); the rest is signing in (session, user,
 # second factor), the page's own look-ups, and saving the session with the request's time for the
 # idle timeout (3).
-DASHBOARD_QUERIES = {"lead": 176, "inspector": 151}
+DASHBOARD_QUERIES = {"lead": 162, "inspector": 137}
 
 
 @pytest.mark.parametrize("size", [2, 6])
