@@ -25,7 +25,9 @@ the 95th percentile (nearest rank: with 20 runs, the second slowest) in millisec
 - the home page, with the action lists;
 - the buddy list;
 - one person's page: the person at the prison with the most sessions ever recorded;
-- the weekly sheet for the current week (the page `week-sheet-current` redirects to);
+- the weekly sheet for the current week (the page `week-sheet-current` redirects to), whose
+  cells open day by day, so its cost grows through the week; and last week's sheet, every day
+  open, which is what this week's costs on a Sunday;
 - the pay sheet (this month).
 
 Two ways, one after the other:
@@ -216,6 +218,7 @@ def main():
 
     from bench.load.run import stop
     from buddies.models import Session
+    from buddies.week import iso_week
     from governance.models import Prison
     from recipients.models import Assignment, CarePlan
 
@@ -260,6 +263,7 @@ def main():
     print(f"{repeat} timed runs after one warm-up; load average {load_average()}")
 
     lead, password, device = bench_lead(prison)
+    last_week = iso_week(today - dt.timedelta(days=today.weekday() + 7))
     app = authenticator_for(device)
     floor_name = "floor: accessibility, signed in"
     pages = [
@@ -268,6 +272,7 @@ def main():
         ("buddy list", reverse("buddy-list", args=[prison.code])),
         ("person's page", reverse("recipient-detail", args=[prison.code, person_id])),
         ("weekly sheet, this week", None),  # where week-sheet-current redirects to
+        ("weekly sheet, last week", reverse("week-sheet", args=[prison.code, last_week])),
         ("pay sheet, this month", reverse("pay-sheet", args=[prison.code])),
     ]
 
