@@ -38,7 +38,9 @@ run: install system-packages
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
-	@echo "PeerCare is at http://127.0.0.1:8000 (Ctrl+C stops it)"
+	@echo "PeerCare is at http://127.0.0.1:8000 (Ctrl+C stops it and its background worker)"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: install

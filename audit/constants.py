@@ -64,8 +64,9 @@ RECORD_KEYWORDS = (
     ("recipient_id", ObjectType.RECIPIENT),
     ("wave_id", ObjectType.SURVEY_WAVE),
 )
-# URL keywords that name something about no one: a questionnaire is the same in every prison.
-NOT_RECORD_KEYWORDS = frozenset({"instrument_id"})
+# URL keywords that name something about no one: a questionnaire is the same in every prison; a
+# prepared file holds figures, and its download is recorded as a file.
+NOT_RECORD_KEYWORDS = frozenset({"instrument_id", "file_id"})
 
 # API endpoints' records, by model (the list-only endpoints have no record keyword).
 API_OBJECT_TYPES = {

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "api",
     "outcomes",
     "audit",
+    "django_tasks",
+    "django_tasks_db",
+    "files",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +144,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Background tasks (files.tasks): the database is the queue, so no other server is needed;
+# `manage.py db_worker` runs them. Larger deployments can swap in another backend (README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Sign-in lockout (OWASP ASVS 2.2.1): 5 failures with one username, or from one address, pause
 # signing in with it for 10 minutes from the last counted failure. Failures during the pause are

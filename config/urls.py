@@ -36,4 +36,5 @@ urlpatterns = [
     path("account/api-tokens/", include("api.token_urls")),
     path("account/two-factor/", include("accounts.two_factor.urls")),
     path("", include("audit.urls")),
+    path("files/", include("files.urls")),
 ]

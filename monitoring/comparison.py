@@ -8,8 +8,12 @@ the group's figure less the other prisons' would give the hidden one away.
 """
 
 import datetime as dt
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from common.formatting import govuk_date
+from common.spreadsheet import CsvWriter, safe_row
 from monitoring.disclosure import CONFIDENTIAL, SMALL
 from monitoring.indicators import INDICATORS, LABELS
 from monitoring.summary import shown_value
@@ -64,13 +68,24 @@ def group_label(prison, by: str, model: int) -> str:
     return f"Model {model}"
 
 
-def comparison_table(prisons, start: dt.date, end: dt.date, *, by: str, hide_small: bool):
+def comparison_table(
+    prisons,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: str,
+    hide_small: bool,
+    progress: Callable[[int, int], None] | None = None,
+):
     """(column keys, rows). Per prison the columns are COMPARED; per group, the governance model
-    column gives way to the number of prisons in the group."""
+    column gives way to the number of prisons in the group. `progress(done, total)` is told of
+    each prison worked out."""
     prisons = list(prisons)
-    per_prison = {
-        prison.pk: prison_cells(prison, start, end, hide_small=hide_small) for prison in prisons
-    }
+    per_prison = {}
+    for done, prison in enumerate(prisons, start=1):
+        per_prison[prison.pk] = prison_cells(prison, start, end, hide_small=hide_small)
+        if progress is not None:
+            progress(done, len(prisons))
     if by == "prison":
         return COMPARED, [
             Row(prison.name, [prison], [per_prison[prison.pk][key] for key in COMPARED])
@@ -96,3 +111,85 @@ def comparison_table(prisons, start: dt.date, end: dt.date, *, by: str, hide_sma
 
 def headings(keys: list[str]) -> list[str]:
     return ["Prisons" if key == "prisons" else LABELS[key] for key in keys]
+
+
+# Across more prisons than this, the comparison page offers its CSV and PDF as files prepared in
+# the background: at national scale they take more than a few seconds (bench/bench_monitoring).
+BACKGROUND_FROM = 10
+
+
+def compared_prisons(user):
+    """The prisons the user may compare, in the order of the table."""
+    from governance.models import Prison
+
+    return list(
+        Prison.objects.for_user(user)
+        .select_related("scheme", "local_authority")
+        .order_by("region", "name")
+    )
+
+
+def comparison_file(
+    user,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: str,
+    output: str,
+    request=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[str, str, bytes]:
+    """The comparison of the user's prisons as a file: (filename, content type, bytes), `output`
+    "csv" or "pdf". The same whether a page asks for it or a background task prepares it."""
+    from monitoring.views import hides_small_numbers
+
+    hide_small = hides_small_numbers(user)
+    keys, rows = comparison_table(
+        compared_prisons(user), start, end, by=by, hide_small=hide_small, progress=progress
+    )
+    name = f"prisons-compared-by-{by.replace('_', '-')}-{start}-to-{end}"
+    if output == "csv":
+        out = io.StringIO()
+        writer = CsvWriter(out)
+        if by == "prison":
+            writer.writerow(["prison_code", "region", "category", "leadership", *keys])
+            for row in rows:
+                scheme = getattr(row.prison, "scheme", None)
+                writer.writerow(
+                    safe_row(
+                        [
+                            row.prison.code,
+                            row.prison.region,
+                            row.prison.category,
+                            scheme.leadership if scheme else "",
+                            *row.cells,
+                        ]
+                    )
+                )
+        else:
+            writer.writerow([by, *keys])
+            for row in rows:
+                writer.writerow(safe_row([row.label, *row.cells]))
+        return f"{name}.csv", "text/csv; charset=utf-8", out.getvalue().encode("utf-8")
+    from common.pdf import render_pdf
+
+    period = f"{govuk_date(start)} to {govuk_date(end)}"
+    context = {
+        "rows": rows,
+        "headings": headings(keys),
+        "by": by,
+        "by_label": GROUPINGS[by],
+        "start": start,
+        "end": end,
+        "hide_small": hide_small,
+        "running_header": f"Prisons compared · {period}",
+    }
+    pdf = render_pdf(
+        template_name="monitoring/comparison_pdf.html",
+        context=context,
+        title=f"Prisons compared by {GROUPINGS[by].lower()}, {period}",
+        subject="Peer-supported social care: the evaluation guide's indicators",
+        sensitive=False,
+        request=request,
+    )
+    return f"{name}.pdf", "application/pdf", pdf

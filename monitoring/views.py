@@ -1,15 +1,20 @@
 import datetime as dt
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import policy
 from accounts.todo import action_lists
-from common.formatting import govuk_date
-from common.spreadsheet import CsvWriter, safe_row
+from common.downloads import attachment
+from monitoring import comparison as compared
 from monitoring import summary
-from monitoring.comparison import GROUPINGS, comparison_table, headings
+from monitoring.comparison import (
+    GROUPINGS,
+    compared_prisons,
+    comparison_file,
+    comparison_table,
+    headings,
+)
 from monitoring.indicators import compute_all
 from monitoring.trends import bars, hide_small_months, monthly_sessions
 
@@ -81,46 +86,22 @@ def _period_from(request, today: dt.date) -> tuple[dt.date, dt.date]:
 @policy.require_capability(policy.VIEW_AGGREGATES)
 def comparison(request):
     """Key indicators across the user's prisons, per prison or per region, category, leadership
-    or governance model; as a page, a CSV or a PDF."""
-    from governance.models import Prison
-
+    or governance model; as a page, a CSV or a PDF. Across more than BACKGROUND_FROM prisons the
+    page offers the CSV and PDF as files prepared in the background (files.tasks); the CSV and
+    PDF addresses still answer at once, for scripts."""
     start, end = _period_from(request, timezone.localdate())
     by = request.GET.get("by")
     if by not in GROUPINGS:
         by = "prison"
-    prisons = (
-        Prison.objects.for_user(request.user)
-        .select_related("scheme", "local_authority")
-        .order_by("region", "name")
-    )
+    output = request.GET.get("format")
+    if output in ("csv", "pdf"):
+        name, content_type, content = comparison_file(
+            request.user, start, end, by=by, output=output, request=request
+        )
+        return attachment(content, name, content_type)
+    prisons = compared_prisons(request.user)
     hide_small = hides_small_numbers(request.user)
     keys, rows = comparison_table(prisons, start, end, by=by, hide_small=hide_small)
-    name = f"prisons-compared-by-{by.replace('_', '-')}-{start}-to-{end}"
-    output = request.GET.get("format")
-    if output == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = CsvWriter(response)
-        if by == "prison":
-            writer.writerow(["prison_code", "region", "category", "leadership", *keys])
-            for row in rows:
-                scheme = getattr(row.prison, "scheme", None)
-                writer.writerow(
-                    safe_row(
-                        [
-                            row.prison.code,
-                            row.prison.region,
-                            row.prison.category,
-                            scheme.leadership if scheme else "",
-                            *row.cells,
-                        ]
-                    )
-                )
-        else:
-            writer.writerow([by, *keys])
-            for row in rows:
-                writer.writerow(safe_row([row.label, *row.cells]))
-        return response
     context = {
         "rows": rows,
         "headings": headings(keys),
@@ -131,20 +112,9 @@ def comparison(request):
         "end": end,
         "hide_small": hide_small,
         "query": f"from={start}&to={end}&by={by}",
+        "in_background": len(prisons) > compared.BACKGROUND_FROM,
+        "file_formats": [("csv", "CSV"), ("pdf", "PDF")],
     }
-    if output == "pdf":
-        from common.pdf import pdf_response, render_pdf
-
-        period = f"{govuk_date(start)} to {govuk_date(end)}"
-        pdf = render_pdf(
-            template_name="monitoring/comparison_pdf.html",
-            context={**context, "running_header": f"Prisons compared · {period}"},
-            title=f"Prisons compared by {GROUPINGS[by].lower()}, {period}",
-            subject="Peer-supported social care: the evaluation guide's indicators",
-            sensitive=False,
-            request=request,
-        )
-        return pdf_response(pdf, f"{name}.pdf")
     return render(request, "monitoring/comparison.html", context)
 
 

@@ -26,6 +26,7 @@ from accounts.constants import Role
 from buddies.models import Session
 from costs.models import CostYear
 from exchange.models import ImportRun
+from files.models import FileState, PreparedFile
 from governance.models import Incident, StaffMember
 from outcomes.models import Response
 from tests.factories import (
@@ -55,6 +56,8 @@ API_NOT_FOUND = "api-not-found"
 API_ANSWERS = {400, 415}
 # "Stay signed in" in the timeout warning: a POST answered with 204 and nothing to show.
 KEEP_ALIVE = "session-keep-alive"
+# Asking for a file to be prepared: a bare POST names no file, a 400.
+FILE_REQUEST = "file-request"
 
 
 def is_api(name: str) -> bool:
@@ -78,7 +81,26 @@ SAMPLES = {
     "wave_id": lambda world: response_of(world).wave_id,
     "instrument_id": lambda world: response_of(world).instrument_id,
     "response_id": lambda world: response_of(world).pk,
+    "file_id": lambda world: prepared_file_of(world).pk,
 }
+
+
+def prepared_file_of(world):
+    """A file prepared for someone else, made the first time a URL asks: only the person who
+    asked for a file may see it, whatever their role, so every walker is refused it."""
+    if "prepared_file" not in world:
+        code = world["prison"].code
+        world["prepared_file"] = PreparedFile.objects.create(
+            kind="comparison",
+            parameters={"from": "2025-01-21", "to": "2026-01-20", "by": "prison", "format": "csv"},
+            title=f"Prisons compared ({code})",
+            requested_by=UserFactory(username=f"asker-{code.lower()}", role=Role.NATIONAL_ANALYST),
+            state=FileState.READY,
+            filename="prisons-compared.csv",
+            content_type="text/csv; charset=utf-8",
+            content=b"prison_code\n",
+        )
+    return world["prepared_file"]
 
 
 def response_of(world):
@@ -361,6 +383,8 @@ def test_every_page_works_for_every_role_and_aggregate_roles_see_no_one(
                 allowed = {200, 302, 403, 404, 405} | (API_ANSWERS if is_api(name) else set())
                 if name == KEEP_ALIVE:
                     allowed.add(204)
+                if name == FILE_REQUEST and method == client.post:
+                    allowed.add(400)
                 assert response.status_code in allowed, f"{method.__name__} {url}"
                 assert_security_headers(response, url)
                 if role in {Role.INSPECTOR, Role.NATIONAL_ANALYST}:
