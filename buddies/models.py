@@ -306,7 +306,12 @@ class Session(models.Model):
                 name="session_minutes_within_a_day", condition=Q(minutes__lte=1440)
             ),
         ]
-        indexes = [models.Index(fields=["prison", "date"], name="session_prison_date")]
+        indexes = [
+            models.Index(fields=["prison", "date"], name="session_prison_date"),
+            # A person's sessions over a few weeks (their page, the rules on their support)
+            # without reading their whole history.
+            models.Index(fields=["recipient", "date"], name="session_recipient_date"),
+        ]
 
     def __str__(self):
         return f"{self.recipient} on {self.date} ({self.period})"

@@ -1,6 +1,7 @@
 """The weekly sheet: a week of sessions for a whole scheme in one submit."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -80,6 +81,10 @@ def test_the_sheet_has_a_row_per_assignment_and_only_open_days_are_enabled(clien
     assert f'name="{cell(ann, pat, MONDAY)}"' in page
     assert f'name="{cell(bob, sid, MONDAY)}"' not in page  # before Bob's assignment
     assert f'name="{cell(bob, sid, MONDAY + dt.timedelta(days=2))}"' in page
+    # What a screen reader says for a cell: who, with whom, the day and the part of it.
+    wednesday_pm = cell(bob, sid, MONDAY + dt.timedelta(days=2), "pm")
+    label = f'aria-label="{bob.full_name} with {sid.full_name}, Wednesday afternoon"'
+    assert re.search(f'name="{wednesday_pm}"[^>]*{re.escape(label)}', page)
 
 
 def test_a_week_is_saved_in_one_submit_with_plan_tasks_and_pay(client, lead, scheme):
