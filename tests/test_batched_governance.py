@@ -1,15 +1,19 @@
-"""PSI compliance and the governance model for many prisons at once: the same results as one
-prison at a time, each prison under its own scheme settings, in a number of queries that does not
-grow with the number of prisons."""
+"""PSI compliance, the governance model and the cost report for many prisons at once: the same
+results as one prison at a time, each prison under its own settings, in a number of queries that
+does not grow with the number of prisons."""
 
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
 
+from buddies.models import PayRate, Session
+from costs.models import CostYear, UnitCost
+from costs.services import cost_report, cost_reports_for
 from governance.classification import governance_model, governance_models_for
 from governance.compliance import gather_facts, gather_facts_for, psi_compliance, psi_compliance_for
-from governance.models import Scheme
-from tests.factories import PrisonFactory, train
+from governance.models import Scheme, StaffMember, StaffTime
+from tests.factories import BuddyFactory, PrisonFactory, RecipientFactory, train
 from tests.test_compliance import (
     ON,
     busy_prison,
@@ -19,6 +23,7 @@ from tests.test_compliance import (
     session,
     staff_member,
 )
+from tests.test_cost_template import WORKED_EXAMPLE
 
 TWENTY_ONE_DAYS_AGO = ON - dt.timedelta(days=21)  # within the default 31 days, not within 14
 
@@ -168,7 +173,7 @@ def many_prisons(n: int) -> list:
     """n busy prisons, every other one with a 14-day supervision limit."""
     prisons = []
     for i in range(n):
-        prison = PrisonFactory(code=f"Q{i:02d}")
+        prison = PrisonFactory(code=f"QU{chr(65 + i)}")
         if i % 2:
             Scheme.objects.filter(prison=prison).update(supervision_limit_days=14)
         busy_prison(prison, 2)
@@ -203,3 +208,157 @@ def test_batched_governance_models_take_the_same_queries_for_2_or_5_prisons(
     with django_assert_num_queries(8):
         models = governance_models_for(prisons, ON)
     assert {classification.model for classification in models.values()} == {3}
+
+
+# Cost reports
+
+
+def cost_year(prison, year: str) -> CostYear:
+    """The worked example of DOMAIN.md as the prison's template for the year: buddy pay 7,488,
+    an equalities officer (band 6) for 104 hours, a wing officer with no band (not costed),
+    training 1,200 paid by the local authority, a charity's cost not recorded."""
+    template = {**WORKED_EXAMPLE, "prison_code": prison.code, "financial_year": year}
+    return CostYear.objects.create(prison=prison, financial_year=year, template=template)
+
+
+def paid_sessions(prison, buddy, *days, paid=True):
+    person = RecipientFactory(prison=prison)
+    for day in days:
+        Session.objects.create(
+            prison=prison,
+            buddy=buddy,
+            recipient=person,
+            date=day,
+            period="am",
+            minutes=30,
+            paid=paid,
+        )
+
+
+def rate(buddy, since: dt.date, scheme: str, amount: str):
+    PayRate.objects.create(
+        buddy=buddy, effective_from=since, pay_scheme=scheme, rate_per_session=D(amount)
+    )
+
+
+def logged_hours(prison, ref: str, weeks: dict):
+    officer = StaffMember.objects.create(
+        prison=prison, staff_ref=ref, name="Jo", role="Officer", organisation="prison", band=6
+    )
+    for week_starting, hours in weeks.items():
+        StaffTime.objects.create(
+            staff=officer, week_starting=week_starting, activity="running", hours=D(hours)
+        )
+
+
+@pytest.fixture
+def cost_years(home_prison, other_prison):
+    """Four cost years of three prisons, band 6 at 58.70 an hour in 2025-26 and 50.00 in 2024-25:
+    - HMX 2025-26 and 2024-25: paid sessions and staff time logged in both years;
+    - OTX 2025-26: one session, not paid; no staff time logged;
+    - THR 2024-25: nothing recorded but the template.
+    """
+    UnitCost.objects.create(financial_year="2025-26", band=6, hourly_cost="58.70")
+    UnitCost.objects.create(financial_year="2024-25", band=6, hourly_cost="50.00")
+    buddy = BuddyFactory(prison=home_prison)
+    rate(buddy, dt.date(2025, 1, 1), "standard", "1.00")
+    rate(buddy, dt.date(2025, 4, 1), "standard", "1.20")
+    rate(buddy, dt.date(2025, 10, 1), "enhanced", "2.40")
+    paid_sessions(
+        home_prison,
+        buddy,
+        dt.date(2025, 3, 31),  # 2024-25, at 1.00
+        dt.date(2025, 4, 1),  # 2025-26 from here: 2 at 1.20 (standard), 2 at 2.40 (enhanced)
+        dt.date(2025, 9, 30),
+        dt.date(2025, 10, 1),
+        dt.date(2026, 3, 31),
+        dt.date(2026, 4, 1),  # 2026-27: not costed
+    )
+    paid_sessions(home_prison, buddy, dt.date(2025, 10, 2), paid=False)
+    logged_hours(
+        home_prison,
+        "EQ-1",
+        {dt.date(2025, 3, 3): 5, dt.date(2025, 4, 7): 10, dt.date(2025, 6, 2): 10},
+    )
+    paid_sessions(other_prison, BuddyFactory(prison=other_prison), dt.date(2025, 5, 5), paid=False)
+    third = PrisonFactory(code="THR")
+    return [
+        cost_year(home_prison, "2025-26"),
+        cost_year(home_prison, "2024-25"),
+        cost_year(other_prison, "2025-26"),
+        cost_year(third, "2024-25"),
+    ]
+
+
+def test_batched_cost_reports_take_each_years_own_records_and_unit_costs(cost_years):
+    reports = cost_reports_for(cost_years)
+    assert list(reports) == [cost_year.pk for cost_year in cost_years]
+
+    def figures(cost_year):
+        result = reports[cost_year.pk]
+        return (
+            result.source_of_buddy_pay,
+            result.source_of_staff_time,
+            # Decimals compare by value: the places a sum carries differ between databases.
+            result.components["buddy_pay"],
+            result.components["staff_labour"],
+            result.total,
+        )
+
+    home_now, home_before, other, third = cost_years
+    # Pay 2 x 1.20 + 2 x 2.40 = 7.20; staff 20 h x 58.70 = 1,174.00; with training 1,200.
+    assert figures(home_now) == (
+        "sessions",
+        "staff_time_logs",
+        D("7.20"),
+        D("1174.00"),
+        D("2381.20"),
+    )
+    # Pay 1 x 1.00; staff 5 h x 50.00 = 250.00; with training 1,200.
+    assert figures(home_before) == (
+        "sessions",
+        "staff_time_logs",
+        D("1.00"),
+        D("250.00"),
+        D("1451.00"),
+    )
+    # Sessions logged but none paid: pay 0; the template's 104 h x 58.70 = 6,104.80.
+    assert figures(other) == ("sessions", "template", D("0"), D("6104.80"), D("7304.80"))
+    # The template alone: pay 7,488; 104 h x 50.00 = 5,200.00; with training 1,200.
+    assert figures(third) == ("template", "template", D("7488.00"), D("5200.00"), D("13888.00"))
+    assert reports[home_now.pk].by_payer == {
+        "prison": D("1181.20"),
+        "local_authority": D("1200.00"),
+    }
+
+
+def test_batched_cost_reports_equal_one_year_at_a_time(cost_years):
+    reports = cost_reports_for(cost_years)
+    for cost_year in cost_years:
+        assert reports[cost_year.pk] == cost_report(cost_year)
+
+
+def test_no_cost_years_need_no_queries(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert cost_reports_for([]) == {}
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_batched_cost_reports_take_the_same_queries_for_2_or_5_prisons(
+    db, n, django_assert_num_queries
+):
+    UnitCost.objects.create(financial_year="2025-26", band=6, hourly_cost="58.70")
+    years = []
+    for i in range(n):
+        prison = PrisonFactory(code=f"CO{chr(65 + i)}")
+        buddy = BuddyFactory(prison=prison)
+        rate(buddy, dt.date(2025, 4, 1), "standard", "1.50")
+        paid_sessions(prison, buddy, dt.date(2025, 5, 5), dt.date(2025, 5, 6))
+        logged_hours(prison, f"S-{i}", {dt.date(2025, 5, 5): 2})
+        years.append(cost_year(prison, "2025-26"))
+    # 5 queries, as for one year: staff time logged, unit costs, which years have sessions, the
+    # paid sessions of those years grouped by prison, buddy and day, and their pay rates.
+    with django_assert_num_queries(5):
+        reports = cost_reports_for(years)
+    # Pay 2 x 1.50 = 3.00; staff 2 h x 58.70 = 117.40; training 1,200.
+    assert {report.total for report in reports.values()} == {D("1320.40")}
