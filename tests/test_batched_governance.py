@@ -267,6 +267,7 @@ def cost_years(home_prison, other_prison):
     paid_sessions(
         home_prison,
         buddy,
+        dt.date(2024, 12, 31),  # 2024-25, before any rate: not priced
         dt.date(2025, 3, 31),  # 2024-25, at 1.00
         dt.date(2025, 4, 1),  # 2025-26 from here: 2 at 1.20 (standard), 2 at 2.40 (enhanced)
         dt.date(2025, 9, 30),
@@ -356,9 +357,9 @@ def test_batched_cost_reports_take_the_same_queries_for_2_or_5_prisons(
         paid_sessions(prison, buddy, dt.date(2025, 5, 5), dt.date(2025, 5, 6))
         logged_hours(prison, f"S-{i}", {dt.date(2025, 5, 5): 2})
         years.append(cost_year(prison, "2025-26"))
-    # 5 queries, as for one year: staff time logged, unit costs, which years have sessions, the
-    # paid sessions of those years grouped by prison, buddy and day, and their pay rates.
-    with django_assert_num_queries(5):
+    # 4 queries, as for one year: staff time logged, unit costs, which years have sessions, and
+    # the paid sessions of those years counted by prison, year and the rate in force.
+    with django_assert_num_queries(4):
         reports = cost_reports_for(years)
     # Pay 2 x 1.50 = 3.00; staff 2 h x 58.70 = 117.40; training 1,200.
     assert {report.total for report in reports.values()} == {D("1320.40")}
