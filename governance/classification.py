@@ -3,7 +3,9 @@
 The taxonomy (shared/DOMAIN.md, "Governance taxonomy") reads each scheme on three columns:
 employment processes, buddy training and support, and staff training. `governance_model` measures
 each column from the records in a fixed number of aggregate queries, places the scheme, and says
-why in sentences with the numbers behind them. Reasons carry no name or prison number.
+why in sentences with the numbers behind them. `governance_models_for` does the same for many
+prisons in the same number of queries, each grouped by prison. Reasons carry no name or prison
+number.
 """
 
 import datetime as dt
@@ -15,15 +17,17 @@ from buddies.constants import BuddyStatus, VettingOutcome
 from buddies.models import Buddy
 from common.formatting import govuk_date
 from governance.compliance import (
-    DEFAULT_SUPERVISION_LIMIT_DAYS,
     count,
+    counts_by,
     has,
     pk_in,
-    supervised_between,
+    schemes_by_prison,
+    supervision_limits,
     trained_buddy_ids,
+    with_supervision_window,
 )
 from governance.constants import SupervisionKind
-from governance.models import Scheme, Supervision, TrainingRecord
+from governance.models import Supervision, TrainingRecord
 from monitoring.disclosure import shown
 
 # Levels of each column, lowest first.
@@ -150,11 +154,23 @@ def governance_model(prison, on: dt.date) -> Classification:
     - Staff training, over the prison's staff: how many completed the peer support scheme module;
       how many have any training record. Level: `staff_training_level`.
     Placement: `place`. Model 1 needs employment formalised and formal staff training; models 1
-    and 2 both need all four steps for every buddy who started work. A fixed number of queries.
+    and 2 both need all four steps for every buddy who started work. A fixed number of queries
+    (`governance_models_for`).
     """
-    scheme = Scheme.objects.filter(prison=prison).first()
-    limit_days = scheme.supervision_limit_days if scheme else DEFAULT_SUPERVISION_LIMIT_DAYS
-    buddies = Buddy.objects.filter(prison=prison)
+    return governance_models_for([prison], on)[prison.pk]
+
+
+def governance_models_for(prisons, on: dt.date) -> dict[int, Classification]:
+    """`governance_model` for each of `prisons` (Prison objects), by prison id: each aggregate
+    query is grouped by prison, so the number of queries is fixed whatever the number of prisons.
+    Each prison's own supervision limit and mandatory modules apply to it."""
+    prisons = list(prisons)
+    if not prisons:
+        return {}
+    ids = [prison.pk for prison in prisons]
+    schemes = schemes_by_prison(ids)
+    limits = supervision_limits(ids, schemes)
+    buddies = Buddy.objects.filter(prison_id__in=ids)
 
     applied = Q(applied_on__lte=on)
     vetted = Q(
@@ -170,7 +186,9 @@ def governance_model(prison, on: dt.date) -> Classification:
         interviewed_on__lte=F("started_on"),
         compact_signed_on__lte=F("started_on"),
     )
-    employment = buddies.filter(started_on__lte=on).aggregate(
+    employment = counts_by(
+        buddies.filter(started_on__lte=on),
+        "prison_id",
         started=Count("pk"),
         applied=Count("pk", filter=applied),
         vetted=Count("pk", filter=vetted),
@@ -182,33 +200,58 @@ def governance_model(prison, on: dt.date) -> Classification:
     )
 
     active = buddies.filter(status=BuddyStatus.ACTIVE)
-    trained_ids, mandatory_modules = trained_buddy_ids(active, prison, on)
-    support = active.annotate(
-        was_supervised=supervised_between(on - dt.timedelta(days=limit_days), on),
-        has_training=Exists(
-            TrainingRecord.objects.filter(buddy_id=OuterRef("pk"), completed_on__lte=on)
+    trained_ids, mandatory_modules = trained_buddy_ids(active, ids, on)
+    support = counts_by(
+        with_supervision_window(active, limits, on).annotate(
+            has_training=Exists(
+                TrainingRecord.objects.filter(buddy_id=OuterRef("pk"), completed_on__lte=on)
+            ),
+            # Ad hoc check-ins alone are the taxonomy's "none or ad hoc" support: only group or
+            # one-to-one supervision counts towards "some".
+            has_supervision=Exists(
+                Supervision.buddies.through.objects.filter(
+                    buddy_id=OuterRef("pk"),
+                    supervision__date__lte=on,
+                    supervision__kind__in=[SupervisionKind.GROUP, SupervisionKind.ONE_TO_ONE],
+                )
+            ),
         ),
-        # Ad hoc check-ins alone are the taxonomy's "none or ad hoc" support: only group or
-        # one-to-one supervision counts towards "some".
-        has_supervision=Exists(
-            Supervision.buddies.through.objects.filter(
-                buddy_id=OuterRef("pk"),
-                supervision__date__lte=on,
-                supervision__kind__in=[SupervisionKind.GROUP, SupervisionKind.ONE_TO_ONE],
-            )
-        ),
-    ).aggregate(
+        "prison_id",
         active=Count("pk"),
         trained=Count("pk", filter=pk_in(trained_ids)),
         supervised=Count("pk", filter=Q(was_supervised=True)),
         with_any_record=Count("pk", filter=Q(has_training=True) | Q(has_supervision=True)),
     )
 
-    staff = TrainingRecord.objects.filter(staff__prison=prison, completed_on__lte=on).aggregate(
+    staff = counts_by(
+        TrainingRecord.objects.filter(staff__prison_id__in=ids, completed_on__lte=on),
+        "staff__prison_id",
         staff_on_scheme=Count("staff", distinct=True, filter=Q(module_id=STAFF_SCHEME_MODULE)),
         staff_with_training=Count("staff", distinct=True),
     )
+    return {
+        prison.pk: classification_of(
+            employment[prison.pk],
+            support[prison.pk],
+            staff[prison.pk],
+            mandatory_modules=mandatory_modules.get(prison.pk, 0),
+            limit_days=limits[prison.pk],
+            on=on,
+        )
+        for prison in prisons
+    }
 
+
+def classification_of(
+    employment: dict,
+    support: dict,
+    staff: dict,
+    *,
+    mandatory_modules: int,
+    limit_days: int,
+    on: dt.date,
+) -> Classification:
+    """The model and its reasons from one prison's counts (see `governance_model`)."""
     levels = (
         employment_level(
             employment["started"],

@@ -3,7 +3,9 @@
 `psi_compliance(prison, on)` reads the numbers once, in a fixed number of aggregate queries
 whatever the size of the scheme (`gather_facts`), and each of the 13 rules below turns those
 numbers into a result: a status, the numerator and denominator behind it, a sentence in plain
-English and a link to the records.
+English and a link to the records. `psi_compliance_for(prisons, on)` does the same for many
+prisons in the same number of queries, each grouped by prison: national reports call it once
+rather than once per prison.
 
 Rules common to every requirement:
 - A requirement is never "met" without records behind it: with nothing to count (denominator 0)
@@ -23,10 +25,11 @@ Results carry no name or prison number: inspectors see them.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 
 from buddies.constants import BuddyStatus, VettingOutcome
@@ -146,14 +149,33 @@ def twelve_months_before(on: dt.date) -> dt.date:
         return on.replace(year=on.year - 1, day=28)
 
 
-def trained_buddy_ids(buddies, prison, on: dt.date) -> tuple[set[int], int]:
-    """Ids of the buddies whose every mandatory module counts on `on` (governance.training), and
-    how many modules the prison has made mandatory; with none, nobody's training can be shown.
-    A fixed number of queries: the buddies, their training records, the scheme and its modules."""
-    rows = list(buddies.only("pk", "prison_id"))
-    training = TrainingContext.load([b.pk for b in rows], [prison.pk])
+def schemes_by_prison(prison_ids) -> dict:
+    """Each prison's scheme by prison id; a prison without a scheme is left out. One query,
+    whatever the number of prisons."""
+    return {
+        scheme.prison_id: scheme
+        for scheme in Scheme.objects.filter(prison_id__in=list(prison_ids)).order_by()
+    }
+
+
+def supervision_limits(prison_ids, schemes: dict) -> dict[int, int]:
+    """Each prison's supervision limit in days: its scheme's, or the default without a scheme."""
+    return {
+        pk: schemes[pk].supervision_limit_days if pk in schemes else DEFAULT_SUPERVISION_LIMIT_DAYS
+        for pk in prison_ids
+    }
+
+
+def trained_buddy_ids(buddies, prison_ids, on: dt.date) -> tuple[set[int], dict[int, int]]:
+    """Ids of the buddies (of the prisons `prison_ids`) whose every mandatory module counts on
+    `on` (governance.training), and how many modules each prison has made mandatory
+    ({prison id: n}, a prison without a scheme left out; with none, nobody's training can be
+    shown). A fixed number of queries whatever the number of buddies or prisons: the buddies,
+    their training records, the schemes and their modules."""
+    rows = list(buddies.order_by().only("pk", "prison_id"))
+    training = TrainingContext.load([b.pk for b in rows], prison_ids)
     trained = {b.pk for b in rows if training.trained(b, on) is True}
-    return trained, len(training.mandatory.get(prison.pk, []))
+    return trained, {pk: len(modules) for pk, modules in training.mandatory.items()}
 
 
 def pk_in(ids) -> Q:
@@ -162,17 +184,50 @@ def pk_in(ids) -> Q:
     return Q(pk__in=ids) if ids else Q(pk__isnull=True)
 
 
-def supervised_between(start: dt.date, on: dt.date) -> Exists:
-    """For an annotation on buddies: a supervision including them dated from `start` to `on`."""
-    return Exists(
-        Supervision.buddies.through.objects.filter(
-            buddy_id=OuterRef("pk"), supervision__date__gte=start, supervision__date__lte=on
+def with_supervision_window(buddies, limits: dict[int, int], on: dt.date):
+    """Buddies annotated with `supervised_from`, the first day of their prison's supervision limit
+    up to `on`, and `was_supervised`: a supervision including them dated from that day to `on`.
+    `limits` (prison id -> days, from `supervision_limits`) covers every prison of the buddies.
+    Each prison has its own limit, so for prisons with different limits the first day is a CASE
+    on the prison, with one branch per distinct limit."""
+    starts = {pk: on - dt.timedelta(days=days) for pk, days in limits.items()}
+    first_days = sorted(set(starts.values()))
+    first_day = Value(first_days[0], output_field=DateField())
+    if len(first_days) > 1:
+        first_day = Case(
+            *[
+                When(
+                    prison_id__in=[pk for pk, s in starts.items() if s == start],
+                    then=Value(start, output_field=DateField()),
+                )
+                for start in first_days[1:]
+            ],
+            default=first_day,
+            output_field=DateField(),
+        )
+    return buddies.annotate(supervised_from=first_day).annotate(
+        was_supervised=Exists(
+            Supervision.buddies.through.objects.filter(
+                buddy_id=OuterRef("pk"),
+                supervision__date__gte=OuterRef("supervised_from"),
+                supervision__date__lte=on,
+            )
         )
     )
 
 
-def supported_people(prison, on: dt.date):
-    return Recipient.objects.filter(prison=prison).supported(on)
+def counts_by(queryset, by: str, **counts) -> defaultdict:
+    """The counts for each value of `by` (a prison id) in one grouped query, as
+    {prison id: {name: n}}; a prison with no rows reads as zeros, as a plain aggregate gives."""
+    zeros = dict.fromkeys(counts, 0)
+    result = defaultdict(lambda: dict(zeros))
+    for row in queryset.order_by().values(by).annotate(**counts):
+        result[row.pop(by)] = row
+    return result
+
+
+def supported_people(prison_ids, on: dt.date):
+    return Recipient.objects.filter(prison_id__in=list(prison_ids)).supported(on)
 
 
 def plans_in_force(people, on: dt.date):
@@ -185,24 +240,34 @@ def plans_in_force(people, on: dt.date):
     )
 
 
-def gather_facts(prison, on: dt.date) -> Facts:
-    """Every count behind `psi_compliance`, in a fixed number of aggregate queries."""
-    scheme = Scheme.objects.filter(prison=prison).first()
-    limit_days = scheme.supervision_limit_days if scheme else DEFAULT_SUPERVISION_LIMIT_DAYS
+def gather_facts_for(prisons, on: dt.date) -> dict[int, Facts]:
+    """Every count behind `psi_compliance` for each of `prisons` (Prison objects), by prison id:
+    each aggregate query is grouped by prison, so the number of queries is fixed whatever the
+    number of prisons or the size of their schemes. Each prison's own settings (supervision
+    limit, mandatory modules, leadership) apply to it."""
+    prisons = list(prisons)
+    if not prisons:
+        return {}
+    ids = [prison.pk for prison in prisons]
+    schemes = schemes_by_prison(ids)
+    limits = supervision_limits(ids, schemes)
     year_before = twelve_months_before(on)
 
-    active = Buddy.objects.filter(prison=prison, status=BuddyStatus.ACTIVE)
-    trained_ids, mandatory_modules = trained_buddy_ids(active, prison, on)
+    active = Buddy.objects.filter(prison_id__in=ids, status=BuddyStatus.ACTIVE)
+    trained_ids, mandatory_modules = trained_buddy_ids(active, ids, on)
     vetted = Q(vetting_outcome=VettingOutcome.APPROVED, vetted_on__lte=on)
     trained = pk_in(trained_ids)
     supervised = Q(was_supervised=True)
     compact = Q(compact_signed_on__lte=on)
     paid = Q(has_pay_rate=True)
     safeguarding = Q(safeguarding_briefed_on__lte=on)
-    buddies = active.annotate(
-        was_supervised=supervised_between(on - dt.timedelta(days=limit_days), on),
-        has_pay_rate=Exists(PayRate.objects.filter(buddy=OuterRef("pk"), effective_from__lte=on)),
-    ).aggregate(
+    buddies = counts_by(
+        with_supervision_window(active, limits, on).annotate(
+            has_pay_rate=Exists(
+                PayRate.objects.filter(buddy=OuterRef("pk"), effective_from__lte=on)
+            ),
+        ),
+        "prison_id",
         active=Count("pk"),
         benefits=Count("pk", filter=Q(benefits_explained_on__lte=on)),
         vetted=Count("pk", filter=vetted),
@@ -216,13 +281,19 @@ def gather_facts(prison, on: dt.date) -> Facts:
         safeguarding_and_trained=Count("pk", filter=safeguarding & trained),
     )
 
-    staff = StaffMember.objects.filter(prison=prison).aggregate(
-        staff=Count("pk"), prison_staff=Count("pk", filter=Q(organisation=Organisation.PRISON))
+    staff = counts_by(
+        StaffMember.objects.filter(prison_id__in=ids),
+        "prison_id",
+        staff=Count("pk"),
+        prison_staff=Count("pk", filter=Q(organisation=Organisation.PRISON)),
     )
 
-    people = supported_people(prison, on)
-    supported = people.aggregate(
-        supported=Count("pk"), formal_care_recorded=Count("pk", filter=~Q(formal_care=""))
+    people = supported_people(ids, on)
+    supported = counts_by(
+        people,
+        "prison_id",
+        supported=Count("pk"),
+        formal_care_recorded=Count("pk", filter=~Q(formal_care="")),
     )
     agreed = Q(agreed_with_buddy_on__isnull=False) & (
         Q(agreed_with_recipient_on__isnull=False)
@@ -231,28 +302,24 @@ def gather_facts(prison, on: dt.date) -> Facts:
             & ~Q(best_interests_decision_by="")
         )
     )
-    plans = plans_in_force(people, on).aggregate(
+    plans = counts_by(
+        plans_in_force(people, on),
+        "recipient__prison_id",
         plans_in_force=Count("pk"),
         plans_with_boundaries=Count("pk", filter=Q(boundaries_explained_on__isnull=False)),
         plans_agreed=Count("pk", filter=agreed),
     )
-    due = (
-        Recipient.objects.filter(prison=prison)
-        .escalation_due(on)
-        .aggregate(
-            escalation_due=Count("pk"),
-            escalation_due_supported=Count("pk", filter=Q(pk__in=people.values("pk"))),
-        )
+    due = counts_by(
+        Recipient.objects.filter(prison_id__in=ids).escalation_due(on),
+        "prison_id",
+        escalation_due=Count("pk"),
+        escalation_due_supported=Count("pk", filter=Q(pk__in=people.values("pk"))),
     )
-    assignments = (
-        Assignment.objects.filter(recipient__prison=prison)
-        .open_on(on)
-        .aggregate(
-            open_assignments=Count("pk"),
-            open_assignments_confirmed=Count(
-                "pk", filter=Q(no_personal_relationship_confirmed=True)
-            ),
-        )
+    assignments = counts_by(
+        Assignment.objects.filter(recipient__prison_id__in=ids).open_on(on),
+        "recipient__prison_id",
+        open_assignments=Count("pk"),
+        open_assignments_confirmed=Count("pk", filter=Q(no_personal_relationship_confirmed=True)),
     )
 
     # An uncorrelated IN over the (few) links to forbidden tasks: a correlated EXISTS ran once
@@ -265,14 +332,18 @@ def gather_facts(prison, on: dt.date) -> Facts:
     forbidden = Session.tasks.through.objects.filter(task_id__in=forbidden_codes).values(
         "session_id"
     )
-    sessions = Session.objects.filter(prison=prison, date__gt=year_before, date__lte=on).aggregate(
+    sessions = counts_by(
+        Session.objects.filter(prison_id__in=ids, date__gt=year_before, date__lte=on),
+        "prison_id",
         sessions=Count("pk"),
         sessions_with_forbidden_task=Count("pk", filter=Q(pk__in=forbidden)),
     )
     open_concern = Q(category_id=SAFEGUARDING_CONCERN, occurred_on__lte=on) & (
         Q(closed_on__isnull=True) | Q(closed_on__gt=on)
     )
-    incidents = Incident.objects.filter(prison=prison).aggregate(
+    incidents = counts_by(
+        Incident.objects.filter(prison_id__in=ids),
+        "prison_id",
         boundary_incidents=Count(
             "pk",
             filter=Q(
@@ -284,23 +355,34 @@ def gather_facts(prison, on: dt.date) -> Facts:
             "pk", filter=open_concern & Q(safeguarding_referral_on__lte=on)
         ),
     )
-    return Facts(
-        on=on,
-        code=prison.code,
-        year_before=year_before,
-        has_scheme=scheme is not None,
-        leadership=scheme.get_leadership_display() if scheme and scheme.leadership else "",
-        supervision_limit_days=limit_days,
-        mandatory_modules=mandatory_modules,
-        **staff,
-        **buddies,
-        **supported,
-        **plans,
-        **due,
-        **assignments,
-        **sessions,
-        **incidents,
-    )
+
+    facts = {}
+    for prison in prisons:
+        pk = prison.pk
+        scheme = schemes.get(pk)
+        facts[pk] = Facts(
+            on=on,
+            code=prison.code,
+            year_before=year_before,
+            has_scheme=scheme is not None,
+            leadership=scheme.get_leadership_display() if scheme and scheme.leadership else "",
+            supervision_limit_days=limits[pk],
+            mandatory_modules=mandatory_modules.get(pk, 0),
+            **staff[pk],
+            **buddies[pk],
+            **supported[pk],
+            **plans[pk],
+            **due[pk],
+            **assignments[pk],
+            **sessions[pk],
+            **incidents[pk],
+        )
+    return facts
+
+
+def gather_facts(prison, on: dt.date) -> Facts:
+    """Every count behind `psi_compliance` for one prison (`gather_facts_for`)."""
+    return gather_facts_for([prison], on)[prison.pk]
 
 
 # Wording
@@ -767,5 +849,13 @@ def psi_compliance(prison, on: dt.date) -> list[RequirementResult]:
     """The 13 mandatory requirements of PSI 17/2015 for a prison on a date, in order, each with
     its status, the numbers behind it and a link to the records (rules in each `requirement_<n>`).
     A fixed number of queries, whatever the size of the scheme."""
-    facts = gather_facts(prison, on)
-    return [rule(facts) for rule in REQUIREMENTS]
+    return psi_compliance_for([prison], on)[prison.pk]
+
+
+def psi_compliance_for(prisons, on: dt.date) -> dict[int, list[RequirementResult]]:
+    """`psi_compliance` for each of `prisons` (Prison objects), by prison id, in a fixed number
+    of queries whatever the number of prisons (`gather_facts_for`)."""
+    return {
+        pk: [rule(facts) for rule in REQUIREMENTS]
+        for pk, facts in gather_facts_for(prisons, on).items()
+    }
