@@ -34,8 +34,8 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from buddies.constants import MISSED_OUTCOMES, BuddyStatus, Outcome
 from buddies.models import Buddy, Session
 from buddies.rules import fit_to_work_q, untrained_buddy_ids
-from governance.classification import governance_model as classify
-from governance.compliance import MET, psi_compliance
+from governance.classification import governance_models_for
+from governance.compliance import MET, psi_compliance_for
 from governance.constants import SupervisionKind
 from governance.models import Incident, StaffMember, StaffTime, Supervision
 from monitoring import daily
@@ -420,22 +420,23 @@ def escalations_due(prisons, start: dt.date, end: dt.date) -> Indicator:
 # Governance ---------------------------------------------------------------------------------
 
 
-def _per_prison(prisons, measure: Callable) -> int | dict:
-    """One prison: its measure; several: {prison code: measure}."""
+def _per_prison(prisons, values: dict) -> int | dict:
+    """One prison: its value; several: {prison code: value}. `values` is keyed by prison pk."""
     prisons = list(prisons)
     if len(prisons) == 1:
-        return measure(prisons[0])
-    return {prison.code: measure(prison) for prison in sorted(prisons, key=lambda p: p.code)}
+        return values[prisons[0].pk]
+    return {prison.code: values[prison.pk] for prison in sorted(prisons, key=lambda p: p.code)}
 
 
 def psi_requirements_met(prisons, start: dt.date, end: dt.date) -> Indicator:
     """How many of the 13 PSI 17/2015 requirements are met on `end` (governance.compliance); for
-    several prisons, by prison code. Base: 13 for each prison."""
+    several prisons, by prison code. Base: 13 for each prison. All prisons in the same fixed
+    number of queries."""
     prisons = list(prisons)
-
-    def met(prison) -> int:
-        return sum(1 for result in psi_compliance(prison, end) if result.status == MET)
-
+    met = {
+        pk: sum(1 for result in results if result.status == MET)
+        for pk, results in psi_compliance_for(prisons, end).items()
+    }
     return Indicator(
         "psi_requirements_met", _per_prison(prisons, met), PSI_REQUIREMENT_COUNT * len(prisons)
     )
@@ -445,11 +446,8 @@ def governance_model(prisons, start: dt.date, end: dt.date) -> Indicator:
     """The governance model (1 to 6) of the scheme on `end` (governance.classification); for
     several prisons, by prison code. Base: the number of prisons."""
     prisons = list(prisons)
-    return Indicator(
-        "governance_model",
-        _per_prison(prisons, lambda prison: classify(prison, end).model),
-        len(prisons),
-    )
+    models = {pk: found.model for pk, found in governance_models_for(prisons, end).items()}
+    return Indicator("governance_model", _per_prison(prisons, models), len(prisons))
 
 
 # --- costs (from each prison's cost template for the financial year holding the period's end) ---
@@ -465,10 +463,10 @@ def financial_year_of(day: dt.date) -> str:
 
 def _cost_results(prisons, end: dt.date) -> list:
     from costs.models import CostYear
-    from costs.services import cost_report
+    from costs.services import cost_reports_for
 
     years = CostYear.objects.filter(prison__in=prisons, financial_year=financial_year_of(end))
-    return [cost_report(year) for year in years.select_related("prison")]
+    return list(cost_reports_for(years.order_by("pk")).values())
 
 
 def _summed(results, names) -> Decimal | None:
