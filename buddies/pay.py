@@ -84,33 +84,3 @@ def pay_sheet(prison, start: dt.date, end: dt.date) -> PaySheet:
         lines.values(), key=lambda line: (line.buddy.family_name, line.buddy.given_name)
     )
     return PaySheet(start=start, end=end, lines=ordered)
-
-
-def pay_by_scheme(prison, start: dt.date, end: dt.date) -> dict[str, Decimal]:
-    """Pay due for paid sessions from `start` to `end`, by the pay scheme of the rate in force on
-    each session's day (the same counting and rates as the pay sheet). Sessions with no rate are
-    left out, as on the pay sheet."""
-    groups = (
-        Session.objects.filter(
-            prison=prison, buddy__isnull=False, paid=True, date__range=(start, end)
-        )
-        .values("buddy_id", "date")
-        .annotate(sessions=Count("pk"))
-        .order_by()
-    )
-    rows = list(groups)
-    rates: dict[int, list[PayRate]] = {}
-    for rate in PayRate.objects.filter(
-        buddy_id__in={row["buddy_id"] for row in rows}, effective_from__lte=end
-    ).order_by("-effective_from"):
-        rates.setdefault(rate.buddy_id, []).append(rate)
-    totals: dict[str, Decimal] = {}
-    for row in rows:
-        rate = next(
-            (r for r in rates.get(row["buddy_id"], []) if r.effective_from <= row["date"]), None
-        )
-        if rate is not None:
-            totals[rate.pay_scheme] = (
-                totals.get(rate.pay_scheme, Decimal("0")) + rate.rate_per_session * row["sessions"]
-            )
-    return totals

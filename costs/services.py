@@ -187,7 +187,7 @@ def pay_by_scheme_from_sessions(cost_years: list, periods: dict) -> dict:
     """Pay due for the paid sessions of each cost year, by the pay scheme of the rate in force on
     each session's day, as {(prison id, financial year): {scheme: amount}}, in one query for many
     years. The rate in force is the buddy's latest rate starting on or before the day, as on the
-    pay sheet and in buddies.pay.pay_by_scheme; sessions with no rate are left out.
+    pay sheet; sessions with no rate are left out.
 
     The database pairs each paid session with that rate and counts the sessions by prison, year
     and rate: a national report would otherwise bring back a row per buddy and day (about 240,000
