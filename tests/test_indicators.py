@@ -362,8 +362,10 @@ QUERIES_FOR_ONE_PRISON = (
     # 60, and one look-up of the cost templates for the three cost indicators; the daily summary
     # in place of seven scans of the sessions: brought up to date (the days just written worked
     # out, 9 queries with the savepoint), then summed (2); one look-up of the forbidden tasks;
-    # one scan of delivered sessions by person and buddy in place of five (delivered_pairs).
-    62
+    # one scan of delivered sessions by person and buddy in place of five (delivered_pairs);
+    # the PSI requirements count sessions from the daily summary (its stale days looked up, then
+    # the sum) and those with a forbidden task from their links, in place of one query.
+    64
 )
 
 
