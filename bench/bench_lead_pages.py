@@ -53,7 +53,6 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
 import time
 from urllib.parse import urlsplit
 
@@ -156,45 +155,10 @@ def check(path: str, status: int, content_type: str, body: bytes) -> None:
 
 
 def start_gunicorn(url: str, workers: int):
-    """collectstatic, then gunicorn on a free port of 127.0.0.1 as bench/load/run.py starts it:
-    (process, base URL)."""
-    from bench.load.run import VENV_BIN, django_env, free_port, wait_until_up
+    """gunicorn on a free port of 127.0.0.1, as bench/load/run.py starts it: (process, base URL)."""
+    from bench.load import run
 
-    env = django_env(url, LOAD_STATIC_ROOT=str(STATIC_ROOT))
-    subprocess.run(  # noqa: S603
-        [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--clear"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    GUNICORN_LOG.parent.mkdir(exist_ok=True)
-    with open(GUNICORN_LOG, "w") as log:
-        gunicorn = subprocess.Popen(  # noqa: S603
-            [
-                str(VENV_BIN / "gunicorn"),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--timeout",
-                "30",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    wait_until_up(base, gunicorn)
-    return gunicorn, base
+    return run.start_gunicorn(url, static_root=STATIC_ROOT, workers=workers, log_path=GUNICORN_LOG)
 
 
 def load_average() -> str:

@@ -292,6 +292,47 @@ def broken(result: dict, threshold: float, key: str) -> bool:
     return result[key] > threshold or result["errors"] > 0
 
 
+def start_gunicorn(database_url: str, *, static_root: Path, workers: int, log_path: Path):
+    """collectstatic into `static_root`, then gunicorn (sync workers, production settings from
+    bench/load/settings.py) on a free port of 127.0.0.1, its output in `log_path`; returns
+    (process, base URL) once it answers. Stop it with `stop`."""
+    env = django_env(database_url, LOAD_STATIC_ROOT=str(static_root))
+    subprocess.run(  # noqa: S603
+        [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--clear"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        gunicorn = subprocess.Popen(  # noqa: S603
+            [
+                str(VENV_BIN / "gunicorn"),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--timeout",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    wait_until_up(base, gunicorn)
+    return gunicorn, base
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", default="10,25,50", help="the measured levels")
@@ -315,39 +356,12 @@ def main() -> int:
         if not database_url:
             database_url, scratch = scratch_database(server)
             log(f"scratch database {scratch}")
-        static_root = ROOT / "var" / "load-static"
-        env = django_env(database_url, LOAD_STATIC_ROOT=str(static_root))
-        subprocess.run(  # noqa: S603
-            [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--clear"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
+        gunicorn, base = start_gunicorn(
+            database_url,
+            static_root=ROOT / "var" / "load-static",
+            workers=args.workers,
+            log_path=out / "gunicorn.log",
         )
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        gunicorn = subprocess.Popen(  # noqa: S603
-            [
-                str(VENV_BIN / "gunicorn"),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "sync",
-                "--timeout",
-                "30",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=open(out / "gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_until_up(base, gunicorn)
         log(f"gunicorn on {base}, {args.workers} sync workers; load average {os.getloadavg()}")
         levels = [int(n) for n in args.users.split(",") if n]
         first_account = 1
