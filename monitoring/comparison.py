@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from common.formatting import govuk_date
 from common.spreadsheet import CsvWriter, safe_row
+from governance.classification import governance_models_for
 from monitoring.disclosure import CONFIDENTIAL, SMALL
-from monitoring.indicators import INDICATORS, LABELS
+from monitoring.indicators import LABELS, Indicator, compute_all
 from monitoring.summary import shown_value
 
 COMPARED = [
@@ -51,10 +52,14 @@ class Row:
         return self.prisons[0] if len(self.prisons) == 1 else None
 
 
-def prison_cells(prison, start: dt.date, end: dt.date, *, hide_small: bool) -> dict:
-    return {
-        key: shown_value(key, INDICATORS[key]([prison], start, end), hide_small) for key in COMPARED
-    }
+def prison_cells(prison, start: dt.date, end: dt.date, *, hide_small: bool, model=None) -> dict:
+    """The prison's compared figures. `model`, the prison's governance model when already worked
+    out for many prisons at once (governance_models_for), saves working it out again."""
+    keys = [key for key in COMPARED if key != "governance_model" or model is None]
+    found = compute_all([prison], start, end, keys=keys)
+    if model is not None:
+        found["governance_model"] = Indicator("governance_model", model, 1)
+    return {key: shown_value(key, found[key], hide_small) for key in COMPARED}
 
 
 def group_label(prison, by: str, model: int) -> str:
@@ -81,9 +86,12 @@ def comparison_table(
     column gives way to the number of prisons in the group. `progress(done, total)` is told of
     each prison worked out."""
     prisons = list(prisons)
+    models = {pk: found.model for pk, found in governance_models_for(prisons, end).items()}
     per_prison = {}
     for done, prison in enumerate(prisons, start=1):
-        per_prison[prison.pk] = prison_cells(prison, start, end, hide_small=hide_small)
+        per_prison[prison.pk] = prison_cells(
+            prison, start, end, hide_small=hide_small, model=models[prison.pk]
+        )
         if progress is not None:
             progress(done, len(prisons))
     if by == "prison":
@@ -99,12 +107,12 @@ def comparison_table(
     rows = []
     for label, members in sorted(groups.items()):
         cells = [len(members)]
+        found = compute_all(members, start, end, keys=keys)
         for key in keys:
             if hide_small and any(per_prison[p.pk][key] == SMALL for p in members):
                 cells.append(CONFIDENTIAL)
             else:
-                value = shown_value(key, INDICATORS[key](members, start, end), hide_small)
-                cells.append(value)
+                cells.append(shown_value(key, found[key], hide_small))
         rows.append(Row(label, members, cells))
     return ["prisons", *keys], rows
 
