@@ -22,7 +22,7 @@ from buddies.services import (
 from buddies.week import FIRST_YEAR, LAST_YEAR
 from common.filters import selected_filters
 from common.forms import add_service_errors
-from common.history import history_entries
+from common.history import history_entries, history_entries_of
 from common.versioning import StaleEdit, edit_conflict, refused_form, with_version
 from governance.training import TrainingContext
 
@@ -113,8 +113,7 @@ def buddy_detail(request, prison, buddy_id):
 def buddy_history(request, prison, buddy_id):
     buddy = get_buddy_for_user(request.user, prison, buddy_id)
     entries = history_entries(buddy, subject="Record", hidden=NOT_SHOWN)
-    for rate in buddy.pay_rates.all():
-        entries += history_entries(rate, subject="Pay", hidden=["buddy"])
+    entries += history_entries_of(buddy.pay_rates.all(), subject="Pay", hidden=["buddy"])
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(
         request,

@@ -1,9 +1,11 @@
 """Readable change history (who, when, what changed) from django-simple-history records."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
+from simple_history import utils
 
 from common.formatting import govuk_date
 
@@ -54,16 +56,75 @@ def history_entries(instance: models.Model, *, subject: str = "", hidden=()) -> 
 
     `hidden` names fields that are not shown (for example technical keys).
     """
-    model = type(instance)
-    subject = subject or str(model._meta.verbose_name).capitalize()
+    return history_entries_of([instance], subject=subject, hidden=hidden)
+
+
+def history_entries_of(
+    instances, *, subject: str | Callable[[models.Model], str] = "", hidden=()
+) -> list[HistoryEntry]:
+    """The history of several records of one model, record by record (each newest first), read
+    in a fixed number of queries however many records and versions there are: one for the
+    versions with who made them and the records they link to, and one per many-to-many field.
+
+    `subject` names the records in the entries: text, or a function of the record.
+    """
+    instances = list(instances)
+    if not instances:
+        return []
+    model = type(instances[0])
+    name_of = subject if callable(subject) else lambda _instance: subject
+    default_subject = str(model._meta.verbose_name).capitalize()
     shown = [
         f
         for f in model._meta.concrete_fields
         if f.name not in {"id", *hidden} and not f.primary_key
     ]
+    history_model = model.history.model
+    pk_name = model._meta.pk.attname
+    versions = model.history.filter(**{f"{pk_name}__in": [instance.pk for instance in instances]})
     records = list(
-        instance.history.select_related("history_user").order_by("history_date", "history_id")
+        versions.select_related("history_user", *[f.name for f in shown if f.is_relation]).order_by(
+            "history_date", "history_id"
+        )
     )
+    by_instance: dict = {}
+    for record in records:
+        by_instance.setdefault(getattr(record, pk_name), []).append(record)
+    m2m_fields = [f for f in history_model._history_m2m_fields if f.name not in hidden]
+    m2m_names = _m2m_names(history_model, m2m_fields, versions=versions)
+    entries = []
+    for instance in instances:
+        entries += _entries(
+            model,
+            by_instance.get(instance.pk, []),
+            subject=name_of(instance) or default_subject,
+            shown=shown,
+            hidden=hidden,
+            m2m_fields=m2m_fields,
+            m2m_names=m2m_names,
+        )
+    return entries
+
+
+def _m2m_names(history_model, m2m_fields, *, versions) -> dict[tuple[str, int], str]:
+    """(field name, version's history_id): the linked records' names as a version held them,
+    in one query per many-to-many field."""
+    names: dict[tuple[str, int], list[str]] = {}
+    for m2m_field in m2m_fields:
+        target = utils.get_m2m_reverse_field_name(m2m_field)
+        rows = (
+            getattr(history_model, m2m_field.name)
+            .model.objects.filter(history__in=versions.values("history_id"))
+            .select_related(target)
+        )
+        for row in rows:
+            linked = getattr(row, target)
+            if linked is not None:  # a record since deleted is not named, as before
+                names.setdefault((m2m_field.name, row.history_id), []).append(str(linked))
+    return {key: ", ".join(sorted(value)) for key, value in names.items()}
+
+
+def _entries(model, records, *, subject, shown, hidden, m2m_fields, m2m_names):
     entries = []
     previous = None
     for record in records:
@@ -79,14 +140,24 @@ def history_entries(instance: models.Model, *, subject: str = "", hidden=()) -> 
                 if text:
                     changes.append(Change(_label(model, model_field.name), "", text))
         else:
-            delta = record.diff_against(previous, foreign_keys_are_objs=True)
+            # The other fields as simple-history compares them; many-to-many fields from the
+            # names read once for every version, rather than two queries for each comparison.
+            excluded = {*hidden, *(f.name for f in m2m_fields)}
+            delta = record.diff_against(
+                previous, excluded_fields=excluded, foreign_keys_are_objs=True
+            )
+            named = []
             for change in delta.changes:
-                if change.field in hidden:
-                    continue
                 model_field = model._meta.get_field(change.field)
                 old, new = _display(model_field, change.old), _display(model_field, change.new)
+                named.append((change.field, old, new))
+            for m2m_field in m2m_fields:
+                old = m2m_names.get((m2m_field.name, previous.history_id), "")
+                new = m2m_names.get((m2m_field.name, record.history_id), "")
+                named.append((m2m_field.name, old, new))
+            for name, old, new in sorted(named, key=lambda change: change[0]):
                 if old != new:
-                    changes.append(Change(_label(model, change.field), old, new))
+                    changes.append(Change(_label(model, name), old, new))
         if previous is None or changes or action != "Changed":
             entries.append(HistoryEntry(record.history_date, who, action, subject, changes))
         previous = record

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import policy
-from common.history import history_entries
+from common.history import history_entries, history_entries_of
 from costs.calculation import COMPONENTS, financial_year_start
 from costs.forms import TemplateUploadForm, UnitCostForm
 from costs.management.commands.cost_report import report_csv
@@ -210,11 +210,10 @@ def unit_costs(request):
                     f"Band {unit_cost.band} in {unit_cost.financial_year}: £{unit_cost.hourly_cost} an hour",
                 )
                 return redirect("unit-costs")
-    entries = []
-    for unit_cost in UnitCost.objects.all():
-        entries += history_entries(
-            unit_cost, subject=f"Band {unit_cost.band}, {unit_cost.financial_year}"
-        )
+    entries = history_entries_of(
+        UnitCost.objects.all(),
+        subject=lambda unit_cost: f"Band {unit_cost.band}, {unit_cost.financial_year}",
+    )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(
         request,

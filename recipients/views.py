@@ -14,7 +14,7 @@ from buddies.models import Buddy
 from buddies.selectors import missed_by_week, monday_of
 from common.filters import selected_filters
 from common.forms import add_service_errors
-from common.history import history_entries
+from common.history import history_entries, history_entries_of
 from common.versioning import (
     MISSING_VERSION,
     StaleEdit,
@@ -144,14 +144,16 @@ def recipient_detail(request, prison, recipient_id):
 def recipient_history(request, prison, recipient_id):
     person = get_recipient_for_user(request.user, prison, recipient_id)
     entries = history_entries(person, subject="Record", hidden=PERSON_NOT_SHOWN)
-    for plan in person.care_plans.all():
-        entries += history_entries(
-            plan, subject=f"Care plan version {plan.version}", hidden=PLAN_NOT_SHOWN
-        )
-    for assignment in person.assignments.select_related("buddy"):
-        entries += history_entries(
-            assignment, subject=f"Support from {assignment.buddy}", hidden=["recipient"]
-        )
+    entries += history_entries_of(
+        person.care_plans.all(),
+        subject=lambda plan: f"Care plan version {plan.version}",
+        hidden=PLAN_NOT_SHOWN,
+    )
+    entries += history_entries_of(
+        person.assignments.select_related("buddy"),
+        subject=lambda assignment: f"Support from {assignment.buddy}",
+        hidden=["recipient"],
+    )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(
         request,
