@@ -13,7 +13,7 @@ from costs.calculation import COMPONENTS, financial_year_start
 from costs.forms import TemplateUploadForm, UnitCostForm
 from costs.management.commands.cost_report import report_csv
 from costs.models import CostYear, UnitCost
-from costs.services import cost_report, cost_year_import
+from costs.services import cost_report, cost_reports_for, cost_year_import
 from costs.template import TemplateInvalid
 from governance.models import Prison
 
@@ -176,12 +176,16 @@ def cost_summary_download(request, prison, year, fmt):
 def cost_comparison(request, year):
     """Cost per recipient and per buddy across prisons for a year: figures only."""
     year = _year(year)
-    rows = []
-    for cost_year in CostYear.objects.filter(
-        financial_year=year, prison__in=Prison.objects.for_user(request.user)
-    ).select_related("prison"):
-        rows.append((cost_year.prison, cost_report(cost_year)))
-    rows.sort(key=lambda row: row[0].name)
+    cost_years = list(
+        CostYear.objects.filter(
+            financial_year=year, prison__in=Prison.objects.for_user(request.user)
+        ).select_related("prison")
+    )
+    reports = cost_reports_for(cost_years)  # every prison's in the same few queries
+    rows = sorted(
+        ((cost_year.prison, reports[cost_year.pk]) for cost_year in cost_years),
+        key=lambda row: row[0].name,
+    )
     return render(request, "costs/cost_comparison.html", {"year": year, "rows": rows})
 
 

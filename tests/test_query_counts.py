@@ -334,11 +334,11 @@ PAGES = [
     # Sign-in, prison, the scheme's versions with who made them, its modules at each version,
     # the prison's versions, navigation, read recorded.
     ("prison-history", "lead", 12),
-    # Sign-in, prison, the 13 PSI requirements and the governance model (23, in
+    # Sign-in, prison, the 13 PSI requirements and the governance model (25, in
     # governance.compliance and governance.classification), navigation, read recorded.
-    ("prison-compliance", "lead", 32),
+    ("prison-compliance", "lead", 34),
     # The same without navigation and the read recorded.
-    ("prison-compliance", "inspector", 30),
+    ("prison-compliance", "inspector", 32),
     # Sign-in, prison, navigation, the staff, read recorded.
     ("staff-list", "lead", 10),
     # Sign-in, prison, the member of staff, their training, their weeks of time, navigation,
@@ -390,13 +390,14 @@ PAGES = [
     ("review-queue", "la_reviewer", 9),
     # Sign-in, prison, navigation, the years, read recorded.
     ("cost-years", "lead", 10),
-    # Sign-in, prison, the year, its costs (5, in costs.services), its versions, navigation,
+    # Sign-in, prison, the year, its costs (4, in costs.services), its versions, navigation,
     # read recorded.
-    ("cost-summary", "lead", 16),
+    ("cost-summary", "lead", 15),
     # The same as a CSV, without the versions and navigation.
-    ("cost-summary-download", "lead", 14),
-    # Sign-in, the year's templates in the user's prisons, the costs of each (5 a prison).
-    ("cost-comparison", "analyst", 17),
+    ("cost-summary-download", "lead", 13),
+    # Sign-in, the year's templates in the user's prisons, the costs of them all (4, in
+    # costs.services.cost_reports_for, whatever the number of prisons).
+    ("cost-comparison", "analyst", 11),
     # Sign-in, unit costs, every version of every unit cost, navigation, the unit costs shown.
     ("unit-costs", "admin_user", 10),
     # Sign-in, prison, navigation, the imports with who made them, read recorded.
@@ -429,17 +430,18 @@ PAGES = [
     # Sign-in, prison, the incident, the count and page of reads, the incident named,
     # navigation, read recorded.
     ("incident-audit", "lead", 13),
-    # Sign-in, the prisons compared, then 25 a prison (monitoring.comparison).
-    ("monitoring-comparison", "analyst", 57),
+    # Sign-in, the prisons compared, their governance models at once (8), then 12 a prison
+    # (monitoring.comparison, through compute_all).
+    ("monitoring-comparison", "analyst", 39),
     # Sign-in, prison, the indicators for the period and the one before, the PSI requirements,
     # the governance model, the costs, charts and gaps (monitoring.summary), download recorded.
-    ("monitoring-summary-pdf", "inspector", 151),
+    ("monitoring-summary-pdf", "inspector", 154),
     # Sign-in, the questionnaires with their number of items.
     ("instrument-list", "analyst", 7),
     # The token (2), prison, then the indicators (monitoring.indicators).
-    ("api-prison-indicators", "lead", 58),
-    # The token (2), prison, the year, its costs (5, in costs.services).
-    ("api-cost-report", "lead", 9),
+    ("api-prison-indicators", "lead", 59),
+    # The token (2), prison, the year, its costs (4, in costs.services).
+    ("api-cost-report", "lead", 8),
 ]
 
 # What each page shows of the last record made, so a count cannot pass on a page that left the
