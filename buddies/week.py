@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import dateformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from buddies.activity import PERIOD_WORDS, SessionContext, SessionInput, default_paid
 from buddies.constants import Outcome, Period
@@ -71,6 +73,25 @@ def parse_cell(text: str, *, usual_minutes: int) -> tuple[str, int, bool | None]
     return Outcome.DELIVERED, int(match["minutes"]), False if match["unpaid"] else None
 
 
+NOT_OPEN_CELL = (
+    '<td class="govuk-table__cell pc-sheet__cell">'
+    '<span class="govuk-visually-hidden">Not assigned or in the future</span></td>'
+)
+_INPUT = (
+    '<input class="govuk-input pc-sheet__input{error_class}" id="{{0}}" name="{{0}}" '
+    'value="{{1}}" autocomplete="off" spellcheck="false" maxlength="4" aria-label="{{2}}"'
+)
+OPEN_CELL = (
+    '<td class="govuk-table__cell pc-sheet__cell">' + _INPUT.format(error_class="") + "></td>"
+)
+ERROR_CELL = (
+    '<td class="govuk-table__cell pc-sheet__cell pc-sheet__cell--error">'
+    + _INPUT.format(error_class=" govuk-input--error")
+    + ' aria-invalid="true" aria-describedby="{3}-error">'
+    '<span class="govuk-visually-hidden" id="{4}-error">Error: {5}</span></td>'
+)
+
+
 @dataclass
 class Cell:
     name: str
@@ -80,6 +101,24 @@ class Cell:
     enabled: bool = True
     errors: list[str] = field(default_factory=list)
     label: str = ""  # what a screen reader says for the cell
+
+    def html(self) -> str:
+        """The cell's `<td>`: an input with its label and any error, or "not assigned". Put
+        together here rather than in the template: a full week has about 1,900 cells, and the
+        template's tags for each were most of the sheet's time (bench/bench_lead_pages.py)."""
+        if not self.enabled:
+            return mark_safe(NOT_OPEN_CELL)  # noqa: S308 - fixed text, nothing from a user
+        if not self.errors:
+            return format_html(OPEN_CELL, self.name, self.value, self.label)
+        return format_html(
+            ERROR_CELL,
+            self.name,
+            self.value,
+            self.label,
+            self.name,
+            self.name,
+            " ".join(self.errors),
+        )
 
 
 @dataclass
