@@ -57,16 +57,14 @@ import time
 from urllib.parse import urlsplit
 
 from bench.bench_monitoring import (
-    DEFAULT_URL,
     EXPLAIN_DIR,
     ROOT,
     QueryLog,
-    create_database_if_missing,
     env_int,
     explain,
     measure,
+    open_bench_database,
     seed_if_empty,
-    setup_django,
 )
 
 USERNAME = "bench_lead_pages_lead"
@@ -166,11 +164,7 @@ def load_average() -> str:
 
 
 def main():
-    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("BENCH_DATABASE_URL must be a PostgreSQL URL")
-    created = create_database_if_missing(url)
-    setup_django(url)
+    url, created = open_bench_database()
     import requests
     from django.conf import settings
     from django.core.management import call_command

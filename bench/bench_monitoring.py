@@ -220,12 +220,19 @@ def bench_users(prison):
     return lead, inspector
 
 
-def main():
+def open_bench_database() -> tuple[str, bool]:
+    """The national benchmark database (BENCH_DATABASE_URL), created if missing, with Django set
+    up on it: (its URL, whether it was created)."""
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("BENCH_DATABASE_URL must be a PostgreSQL URL")
     created = create_database_if_missing(url)
     setup_django(url)
+    return url, created
+
+
+def main():
+    url, created = open_bench_database()
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count, Max
