@@ -57,6 +57,7 @@ from api.services import api_token_create
 from audit.models import AuditEvent
 from buddies.constants import Outcome
 from buddies.models import MissedReason
+from monitoring import comparison
 from tests import test_every_url as walk
 from tests.factories import BuddyFactory, CarePlanFactory, RecipientFactory
 
@@ -644,6 +645,7 @@ FORM_PAGES = {
     "cost-edit",
     "unit-costs",
     "exchange",
+    "monitoring-comparison",  # "Prepare CSV" and "Prepare PDF", shown here across 2 prisons
 }
 
 
@@ -651,8 +653,11 @@ FORM_PAGES = {
 # shortened, and Hypothesis's warning about it must not hide the failure.
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
 def test_no_form_errors_or_saves_half_way_whatever_it_is_sent(
-    lead, admin_user, worlds, more_records
+    lead, admin_user, worlds, more_records, monkeypatch
 ):
+    # The comparison offers files prepared in the background across more prisons than this:
+    # across the walk's two, so that its forms are found and fuzzed.
+    monkeypatch.setattr(comparison, "BACKGROUND_FROM", 1)
     forms = discover_forms(
         admin=admin_user,
         lead=lead,
