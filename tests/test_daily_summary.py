@@ -15,24 +15,11 @@ from monitoring import daily
 from monitoring.indicators import compute_all
 from monitoring.models import DailySessions, StaleDay
 from tests.factories import BuddyFactory, RecipientFactory
+from tests.test_indicators import session
 
 DAY = dt.date(2026, 1, 12)
 NEXT_DAY = dt.date(2026, 1, 13)
 MISSED = Outcome.MISSED_REGIME_LOCKDOWN.value
-
-
-def make_session(prison, day, recipient, minutes, *, buddy=None, period="am", tasks=(), **kw):
-    made = Session.objects.create(
-        prison=prison,
-        date=day,
-        period=period,
-        buddy=buddy,
-        recipient=recipient,
-        minutes=minutes,
-        **kw,
-    )
-    made.tasks.set(tasks)
-    return made
 
 
 @pytest.fixture
@@ -46,11 +33,11 @@ def day_of_sessions(home_prison, other_prison):
     rita = RecipientFactory(prison=home_prison)
     ray = RecipientFactory(prison=home_prison)
     made = {
-        "ann_rita": make_session(
+        "ann_rita": session(
             home_prison, DAY, rita, 60, buddy=ann, tasks=["escort_movement", "wheelchair_push"]
         ),
-        "ben_ray": make_session(home_prison, DAY, ray, 45, buddy=ben, tasks=["escort_movement"]),
-        "ann_ray_missed": make_session(
+        "ben_ray": session(home_prison, DAY, ray, 45, buddy=ben, tasks=["escort_movement"]),
+        "ann_ray_missed": session(
             home_prison,
             DAY,
             ray,
@@ -60,7 +47,7 @@ def day_of_sessions(home_prison, other_prison):
             outcome=MISSED,
             tasks=["meals_collect"],
         ),
-        "informal": make_session(
+        "informal": session(
             home_prison,
             DAY,
             rita,
@@ -71,7 +58,7 @@ def day_of_sessions(home_prison, other_prison):
             tasks=["meals_collect"],
         ),
     }
-    other = make_session(
+    other = session(
         other_prison,
         DAY,
         RecipientFactory(prison=other_prison),

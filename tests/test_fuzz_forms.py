@@ -291,13 +291,17 @@ def post_forms(html: str, page_url: str):
     parser.feed(html)
     for action, fields in parser.forms:
         action = urlsplit(urljoin(page_url, action)).path
-        try:
-            if resolve(action).url_name == "sign-out":
-                continue
-        except Resolver404:
-            pass
-        if fields:
+        if fields and url_name(action) != "sign-out":
             yield action, fields
+
+
+def url_name(path: str) -> str | None:
+    """The URL name a path resolves to; None for a path that is no page (still fuzzed: it must
+    answer 404, not fail)."""
+    try:
+        return resolve(path).url_name
+    except Resolver404:
+        return None
 
 
 def page_names():
