@@ -1,6 +1,5 @@
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -33,11 +32,10 @@ def prepare_file(file_id: str) -> None:
             state=FileState.FAILED, finished_at=timezone.now()
         )
         raise
-    with transaction.atomic():
-        PreparedFile.objects.filter(pk=file_id).update(
-            state=FileState.READY,
-            filename=filename,
-            content_type=content_type,
-            content=content,
-            finished_at=timezone.now(),
-        )
+    PreparedFile.objects.filter(pk=file_id).update(
+        state=FileState.READY,
+        filename=filename,
+        content_type=content_type,
+        content=content,
+        finished_at=timezone.now(),
+    )
