@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-out/", account_views.sign_out, name="sign-out"),
     path("session/keep-alive/", account_views.keep_alive, name="session-keep-alive"),
     path("help/", common_views.help_page, name="help"),
+    path("help/<slug:role>/", common_views.help_for_role, name="help-role"),
     path("accessibility/", common_views.accessibility_statement, name="accessibility"),
     path("privacy/", common_views.privacy_notice, name="privacy"),
     path("prisons/", include("governance.urls")),

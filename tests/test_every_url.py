@@ -39,7 +39,7 @@ from tests.factories import (
 )
 from tests.two_factor import password_only_login
 
-PUBLIC = {"sign-in", "help", "accessibility", "privacy"}
+PUBLIC = {"sign-in", "help", "help-role", "accessibility", "privacy"}
 # Open to a user who has given their password but not yet the second factor.
 TWO_FACTOR_STEPS = {
     "sign-out",
@@ -82,6 +82,7 @@ SAMPLES = {
     "instrument_id": lambda world: response_of(world).instrument_id,
     "response_id": lambda world: response_of(world).pk,
     "file_id": lambda world: prepared_file_of(world).pk,
+    "role": lambda world: "social-care-lead",  # a help page, the same for every prison
 }
 
 
@@ -170,7 +171,8 @@ def named_urls():
 URLS = sorted(set(named_urls()))
 
 # Keywords that name something in one prison; the others (a year, a format) do not.
-UNSCOPED_KEYWORDS = {"year", "fmt", "instrument_id"}  # questionnaires are the same everywhere
+# Questionnaires and help pages are the same everywhere.
+UNSCOPED_KEYWORDS = {"year", "fmt", "instrument_id", "role"}
 
 
 def readable_text(response) -> str:
