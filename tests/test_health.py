@@ -4,7 +4,11 @@ says which check failed otherwise. Both are open to everyone, past two-factor si
 in the audit log. The container's probe sends a host the service accepts."""
 
 import http.server
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
@@ -163,3 +167,22 @@ def test_the_probe_passes_on_200_only_and_follows_no_redirect(recorder):
     assert health.probe(f"{recorder}/moved", environ) is False
     assert [seen["Host"] for seen in Recorder.seen] == ["peercare.example.org"] * 3
     assert health.probe("http://127.0.0.1:9/healthz", environ, timeout=1) is False
+
+
+def test_the_containers_health_check_command_exits_0_on_200_and_1_otherwise(recorder):
+    """The Dockerfile's HEALTHCHECK, as the container runs it: no settings module, only the
+    service's variables."""
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": os.environ["PATH"], "DJANGO_ALLOWED_HOSTS": "peercare.example.org"}
+    codes = [
+        subprocess.run(  # noqa: S603 - our own fixed command
+            [sys.executable, "-m", "common.health", f"{recorder}{path}"],
+            cwd=root,
+            env=env,
+            check=False,
+            capture_output=True,
+        ).returncode
+        for path in ("/ok", "/down")
+    ]
+    assert codes == [0, 1]
+    assert [seen["Host"] for seen in Recorder.seen] == ["peercare.example.org"] * 2
