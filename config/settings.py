@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request, redirects and refusals included, gets an id and an access log line.
+    "common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Static files are answered above this line; every other response, refusals and error pages
@@ -311,10 +313,28 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
 
+# Logs go to standard error. In production each line is one JSON object (time, level, logger,
+# message, request id and the record's own fields) for a log collector to read; developers get
+# readable text. DJANGO_LOG_FORMAT (json or text) overrides either. RequestIdMiddleware adds an
+# access line per request and the request id to every line (common/request_id.py).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "common.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "common.request_id.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # WeasyPrint logs each of its rendering steps at INFO: too chatty for every PDF. django-axes
     # logs every sign-in at INFO; its warnings (failures, lockouts) are the ones to see.

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from accounts import views as account_views
+from common import health
 from common import views as common_views
 from monitoring import views as monitoring_views
 from outcomes import views as outcome_views
@@ -15,6 +16,9 @@ urlpatterns = [
     path("help/<slug:role>/", common_views.help_for_role, name="help-role"),
     path("accessibility/", common_views.accessibility_statement, name="accessibility"),
     path("privacy/", common_views.privacy_notice, name="privacy"),
+    # For load balancers and container health checks (common/health.py): open to everyone.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("prisons/", include("governance.urls")),
     path("prisons/<str:code>/buddies/", include("buddies.urls")),
     path("prisons/<str:code>/sessions/", include("buddies.activity_urls")),

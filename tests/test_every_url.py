@@ -40,6 +40,8 @@ from tests.factories import (
 from tests.two_factor import password_only_login
 
 PUBLIC = {"sign-in", "help", "help-role", "accessibility", "privacy"}
+# Health checks for load balancers (common/health.py): open to everyone, they show no data.
+PUBLIC |= {"healthz", "readyz"}
 # Open to a user who has given their password but not yet the second factor.
 TWO_FACTOR_STEPS = {
     "sign-out",

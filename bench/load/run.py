@@ -292,11 +292,8 @@ def broken(result: dict, threshold: float, key: str) -> bool:
     return result[key] > threshold or result["errors"] > 0
 
 
-def start_gunicorn(database_url: str, *, static_root: Path, workers: int, log_path: Path):
-    """collectstatic into `static_root`, then gunicorn (sync workers, production settings from
-    bench/load/settings.py) on a free port of 127.0.0.1, its output in `log_path`; returns
-    (process, base URL) once it answers. Stop it with `stop`."""
-    env = django_env(database_url, LOAD_STATIC_ROOT=str(static_root))
+def collect_static(env: dict[str, str]) -> None:
+    """collectstatic into the environment's LOAD_STATIC_ROOT (hashed names, as in production)."""
     subprocess.run(  # noqa: S603
         [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--clear"],
         cwd=ROOT,
@@ -304,8 +301,13 @@ def start_gunicorn(database_url: str, *, static_root: Path, workers: int, log_pa
         check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def launch_gunicorn(env: dict[str, str], *, workers: int, log_path: Path):
+    """gunicorn (sync workers) on a free port of 127.0.0.1, its output in `log_path`, in a
+    session of its own so `stop` ends its workers too; returns (process, base URL) at once,
+    before it answers (`wait_until_up`)."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
         gunicorn = subprocess.Popen(  # noqa: S603
@@ -329,7 +331,21 @@ def start_gunicorn(database_url: str, *, static_root: Path, workers: int, log_pa
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    wait_until_up(base, gunicorn)
+    return gunicorn, f"http://127.0.0.1:{port}"
+
+
+def start_gunicorn(database_url: str, *, static_root: Path, workers: int, log_path: Path):
+    """collectstatic into `static_root`, then gunicorn (sync workers, production settings from
+    bench/load/settings.py) on a free port of 127.0.0.1, its output in `log_path`; returns
+    (process, base URL) once it answers. Stop it with `stop`."""
+    env = django_env(database_url, LOAD_STATIC_ROOT=str(static_root))
+    collect_static(env)
+    gunicorn, base = launch_gunicorn(env, workers=workers, log_path=log_path)
+    try:
+        wait_until_up(base, gunicorn)
+    except BaseException:
+        stop(gunicorn)
+        raise
     return gunicorn, base
 
 
