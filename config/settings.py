@@ -301,6 +301,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     # HTTPS only. DJANGO_SECURE_SSL_REDIRECT=0 is for a proxy that redirects to HTTPS itself.
     SECURE_SSL_REDIRECT = env.str("DJANGO_SECURE_SSL_REDIRECT", default="1") != "0"
+    # A load balancer or container health check asks over plain HTTP inside the network: the two
+    # health answers hold no data, so they are given over HTTP rather than redirected.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Behind a TLS-terminating proxy or load balancer, the header it sets to "https" (for example
     # X-Forwarded-Proto). Only name one the proxy always sets or strips: a client could send it too.
     proxy_ssl_header = env.str("DJANGO_PROXY_SSL_HEADER", default="")

@@ -5,6 +5,7 @@ The file is kept in the database, so that any app instance can offer it whicheve
 it, and only the person who asked for it may download it. Files are kept for KEEP_DAYS.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -56,3 +57,12 @@ class PreparedFile(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (FileState.READY, FileState.FAILED)
+
+
+def delete_expired(now: dt.datetime) -> int:
+    """Delete the files asked for more than KEEP_DAYS before `now`; return how many. Asking for a
+    new file does this, and so does `manage.py daily_housekeeping`."""
+    deleted, _ = PreparedFile.objects.filter(
+        requested_at__lt=now - dt.timedelta(days=KEEP_DAYS)
+    ).delete()
+    return deleted

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from common.downloads import attachment
 from files.kinds import comparison_title
-from files.models import KEEP_DAYS, FileState, PreparedFile
+from files.models import KEEP_DAYS, FileState, PreparedFile, delete_expired
 from files.tasks import prepare_file
 from monitoring.comparison import GROUPINGS
 
@@ -62,9 +62,7 @@ def file_request(request):
         "format": data["format"],
     }
     with transaction.atomic():
-        PreparedFile.objects.filter(
-            requested_at__lt=timezone.now() - dt.timedelta(days=KEEP_DAYS)
-        ).delete()
+        delete_expired(timezone.now())
         prepared = PreparedFile.objects.create(
             kind="comparison",
             parameters=parameters,

@@ -137,10 +137,10 @@ def test_running_it_again_the_same_day_changes_nothing(records):
 
 
 def test_a_failing_job_does_not_stop_the_others(records, monkeypatch):
-    def broken(*, now):
+    def broken(now):
         raise RuntimeError("the files table is locked")
 
-    monkeypatch.setattr(daily_housekeeping, "delete_expired_prepared_files", broken)
+    monkeypatch.setattr(daily_housekeeping, "delete_expired", broken)
 
     with pytest.raises(CommandError, match=r"^Daily housekeeping: failed: expired prepared files$"):
         run()

@@ -230,3 +230,17 @@ def test_the_redirect_to_https_can_be_left_to_the_proxy():
     assert answers["http"]["status"] == 200
     assert answers["http"]["hsts"] is None  # HSTS is only ever sent over HTTPS
     assert answers["https"] == HTTPS_SIGN_IN
+
+
+HEALTH_OVER_HTTP = """
+import json
+from django.test import Client
+
+client = Client(headers={"host": "peercare.example"})
+print(json.dumps({path: client.get(path).status_code for path in ["/healthz", "/sign-in/"]}))
+"""
+
+
+def test_a_health_check_over_plain_http_is_answered_not_redirected():
+    answers = json.loads(run_django(HEALTH_OVER_HTTP, **PRODUCTION))
+    assert answers == {"/healthz": 200, "/sign-in/": 301}

@@ -12,27 +12,15 @@ Each job runs even when one before it failed; the command then fails, naming the
 so the scheduler's log shows it.
 """
 
-import datetime as dt
 import logging
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from files.models import KEEP_DAYS, PreparedFile
+from files.models import KEEP_DAYS, delete_expired
 
 logger = logging.getLogger(__name__)
-
-
-@transaction.atomic
-def delete_expired_prepared_files(*, now: dt.datetime) -> int:
-    """Delete the prepared files asked for more than KEEP_DAYS before `now`, as asking for a new
-    file does (files.views.file_request); returns how many."""
-    deleted, _ = PreparedFile.objects.filter(
-        requested_at__lt=now - dt.timedelta(days=KEEP_DAYS)
-    ).delete()
-    return deleted
 
 
 class Command(BaseCommand):
@@ -63,7 +51,7 @@ class Command(BaseCommand):
         call_command("deactivate_dormant_users", stdout=self.stdout, stderr=self.stderr)
 
     def delete_expired_prepared_files(self):
-        count = delete_expired_prepared_files(now=timezone.now())
+        count = delete_expired(timezone.now())
         self.stdout.write(
             f"Deleted {count} prepared file{'' if count == 1 else 's'} older than {KEEP_DAYS} days."
         )
