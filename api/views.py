@@ -12,13 +12,19 @@ Who sees what is accounts.policy's, as on the web:
   MANAGE_SCHEME, through the same services as the web's forms.
 """
 
+import re
 from decimal import Decimal
+from http import HTTPStatus
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.views.generic import TemplateView
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -27,10 +33,12 @@ from drf_spectacular.renderers import (
 )
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
+from knox.settings import knox_settings
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import policy
@@ -434,17 +442,281 @@ class SchemaView(SpectacularAPIView):
     ]
 
 
-class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from the sidecar's own files, its start-up script a file of its own: the page
-    keeps the site's content security policy (no inline script or style). Signed-in users only,
-    like every page; "Try it out" uses their session."""
+# Headings for operations whose schema has no summary of its own, by operation id. An operation
+# missing here is headed by its method and path.
+OPERATION_TITLES = {
+    "prisons_list": "List your prisons",
+    "prisons_retrieve": "Get a prison",
+    "prisons_indicators_retrieve": "Get a prison's indicators",
+    "prisons_costs_retrieve": "Get a prison's costs for a financial year",
+    "costs_list": "List cost templates",
+    "buddies_list": "List buddies",
+    "buddies_retrieve": "Get a buddy",
+    "recipients_list": "List people supported",
+    "recipients_retrieve": "Get a person supported",
+    "care_plans_list": "List care plan versions",
+    "care_plans_retrieve": "Get a care plan version",
+    "sessions_list": "List sessions",
+    "sessions_create": "Record a session",
+    "sessions_retrieve": "Get a session",
+    "sessions_destroy": "Withdraw a session",
+    "training_list": "List training",
+    "supervision_list": "List supervision",
+    "incidents_list": "List incidents",
+    "incidents_create": "Record an incident",
+    "incidents_retrieve": "Get an incident",
+    "incidents_partial_update": "Change an incident",
+}
+GROUP_NAMES = {"care-plans": "Care plans", "recipients": "People supported"}
+METHOD_TAG_COLOURS = {
+    "get": "govuk-tag--blue",
+    "post": "govuk-tag--green",
+    "put": "govuk-tag--yellow",
+    "patch": "govuk-tag--yellow",
+    "delete": "govuk-tag--red",
+}
+PLACES = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+FORMATS = {
+    "date": "date (YYYY-MM-DD)",
+    "date-time": "date and time (ISO 8601)",
+    "decimal": "decimal, as a string",
+    "uri": "address (URL)",
+}
+PAGE_FIELDS = {"count", "next", "previous", "results"}
 
-    url_name = "api-schema"
-    template_name = "api/swagger_ui.html"
-    title = "PeerCare API"
 
-    @classmethod
-    def as_view(cls, **initkwargs):
-        view = super().as_view(**initkwargs)
-        view.login_required = True  # a page: signing in first, like every other page
-        return view
+def text_to_html(text: str) -> str:
+    """The schema's descriptions as HTML: paragraphs split by blank lines, lines starting "* " as
+    a bulleted list, and `code` in backticks. Everything else is escaped."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", (text or "").strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith("* ") for line in lines):
+            items = "".join(f"<li>{inline_html(line[2:])}</li>" for line in lines)
+            blocks.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
+        else:
+            blocks.append(f'<p class="govuk-body">{inline_html(" ".join(lines))}</p>')
+    return mark_safe("".join(blocks))  # noqa: S308 - every piece of text is escaped above
+
+
+def inline_html(text: str) -> str:
+    parts = str(escape(text)).split("`")
+    return "".join(f"<code>{part}</code>" if odd else part for odd, part in _alternate(parts))
+
+
+def _alternate(parts):
+    # Text between backticks is code; an unmatched last backtick is left as it is.
+    if len(parts) % 2 == 0:
+        parts = [*parts[:-2], parts[-2] + "`" + parts[-1]]
+    return ((index % 2 == 1, part) for index, part in enumerate(parts))
+
+
+class SchemaReader:
+    """Turns the OpenAPI schema into what the reference page shows: groups of operations, each
+    with its parameters, body fields and responses, in words rather than JSON."""
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self.components = schema.get("components", {}).get("schemas", {})
+
+    def resolve(self, node: dict) -> dict:
+        while "$ref" in node:
+            node = self.components[node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    def field_type(self, node: dict) -> str:
+        nullable = node.get("nullable", False)
+        if "allOf" in node and len(node["allOf"]) == 1:
+            node = node["allOf"][0]
+        if "oneOf" in node:  # a code or blank, or text or blank: one type in words
+            options = [self.resolve(option) for option in node["oneOf"]]
+            nullable = nullable or any(option.get("enum") == [None] for option in options)
+            kinds = {self.field_type(option) for option in options if option.get("enum") != [None]}
+            words = " or ".join(sorted(kinds))
+        else:
+            node = self.resolve(node)
+            nullable = nullable or node.get("nullable", False)
+            kind = node.get("type", "string" if node.get("enum") else "object")
+            if kind == "array":
+                words = f"list of {self.field_type(node.get('items', {}))}"
+            else:
+                words = FORMATS.get(node.get("format"), kind)
+        return f"{words}, or null" if nullable else words
+
+    def field_notes(self, node: dict, description: str) -> str:
+        """What a value must be, when the description does not already say so."""
+        if "allOf" in node and len(node["allOf"]) == 1:
+            node = node["allOf"][0]
+        if "oneOf" in node:
+            node = node["oneOf"][0]
+        node = self.resolve(node)
+        each = ""
+        if node.get("type") == "array":
+            node = self.resolve(node.get("items", {}))
+            each = "Each: "
+        notes = []
+        if node.get("enum") and "* `" not in description:
+            codes = ", ".join(f"`{code}`" for code in node["enum"] if code not in ("", None))
+            notes.append(f"One of {codes}.")
+        if node.get("pattern"):
+            notes.append(f"Matches `{node['pattern']}`.")
+        if node.get("maxLength"):
+            notes.append(f"Up to {node['maxLength']} characters.")
+        if "minimum" in node:
+            notes.append(f"At least {node['minimum']}.")
+        words = " ".join(notes)
+        return f"{each}{words[:1].lower()}{words[1:]}" if each and words else words
+
+    def described(self, node: dict) -> str:
+        description = node.get("description", "")
+        notes = self.field_notes(node, description)
+        return text_to_html("\n\n".join(part for part in (description, notes) if part))
+
+    def fields(self, node: dict) -> list[dict]:
+        node = self.resolve(node)
+        required = set(node.get("required", []))
+        return [
+            {
+                "name": name,
+                "type": self.field_type(field),
+                "required": name in required,
+                "description": self.described(field),
+            }
+            for name, field in node.get("properties", {}).items()
+        ]
+
+    def parameters(self, operation: dict) -> list[dict]:
+        return [
+            {
+                "name": parameter["name"],
+                "place": PLACES.get(parameter["in"], parameter["in"]),
+                "type": self.field_type(parameter.get("schema", {})),
+                "required": parameter.get("required", False),
+                "description": self.described(
+                    {**parameter.get("schema", {}), "description": parameter.get("description")}
+                ),
+            }
+            for parameter in operation.get("parameters", [])
+        ]
+
+    def body(self, operation: dict) -> dict | None:
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            return None
+        node = self.resolve(content["application/json"]["schema"])
+        return {
+            "description": text_to_html(node.get("description", "")),
+            "fields": self.fields(node),
+        }
+
+    def responses(self, operation: dict) -> list[dict]:
+        answers = []
+        for code, response in operation.get("responses", {}).items():
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            answer = {
+                "code": code,
+                "description": text_to_html(response.get("description") or phrase(code)),
+                "paginated": False,
+                "fields": [],
+            }
+            if schema and code.startswith("2"):
+                node = self.resolve(schema)
+                if set(node.get("properties", {})) >= PAGE_FIELDS:
+                    answer["paginated"] = True
+                    node = node["properties"]["results"].get("items", {})
+                answer["fields"] = self.fields(node)
+            answers.append(answer)
+        return answers
+
+    def operations(self):
+        for path, methods in self.schema.get("paths", {}).items():
+            for method, operation in methods.items():
+                if method.startswith("x-") or method in {"parameters", "summary", "servers"}:
+                    continue
+                operation_id = operation.get("operationId") or f"{method}-{path}"
+                yield {
+                    "id": slugify(operation_id.replace("_", "-")),
+                    "operation_id": operation_id,
+                    "method": method.upper(),
+                    "tag_colour": METHOD_TAG_COLOURS.get(method, "govuk-tag--grey"),
+                    "path": path,
+                    "title": operation.get("summary")
+                    or OPERATION_TITLES.get(operation_id)
+                    or f"{method.upper()} {path}",
+                    "description": text_to_html(operation.get("description", "")),
+                    "parameters": self.parameters(operation),
+                    "body": self.body(operation),
+                    "responses": self.responses(operation),
+                    "tag": (operation.get("tags") or ["other"])[0],
+                }
+
+    def groups(self) -> list[dict]:
+        groups: dict[str, dict] = {}
+        for operation in self.operations():
+            tag = operation["tag"]
+            group = groups.setdefault(
+                tag,
+                {
+                    "id": slugify(tag),
+                    "name": GROUP_NAMES.get(tag, tag.replace("-", " ").capitalize()),
+                    "operations": [],
+                },
+            )
+            group["operations"].append(operation)
+        return list(groups.values())
+
+
+def phrase(code: str) -> str:
+    try:
+        return HTTPStatus(int(code)).phrase
+    except ValueError:
+        return ""
+
+
+def openapi_schema(request) -> dict:
+    """The schema exactly as SchemaView generates it for this user."""
+    api_request = Request(request)
+    api_request.user = request.user
+    api_request.auth = None
+    generator = SchemaView.generator_class(urlconf=SchemaView.urlconf, patterns=SchemaView.patterns)
+    return generator.get_schema(request=api_request, public=SchemaView.serve_public)
+
+
+def size_in_words(size: int) -> str:
+    return f"{max(1, round(size / 1024))} KB"
+
+
+class DocsView(TemplateView):
+    """The API reference: a page of the site like any other, written on the server from the
+    OpenAPI schema. Signed-in users only: LoginRequiredMiddleware covers every plain Django view,
+    and the second factor is asked for as on every page."""
+
+    template_name = "api/docs.html"
+
+    def get_context_data(self, **kwargs):
+        schema = openapi_schema(self.request)
+        reader = SchemaReader(schema)
+        json_size = len(OpenApiJsonRenderer().render(schema, renderer_context={}))
+        yaml_size = len(OpenApiYamlRenderer().render(schema, renderer_context={}))
+        token_scheme = schema.get("components", {}).get("securitySchemes", {}).get("tokenAuth", {})
+        schema_url = reverse("api-schema")
+        return super().get_context_data(
+            **kwargs,
+            info=schema.get("info", {}),
+            groups=reader.groups(),
+            error_fields=reader.fields({"$ref": "#/components/schemas/Error"})
+            if "Error" in reader.components
+            else [],
+            base_url=self.request.build_absolute_uri("/api/v1/"),
+            schema_address=self.request.build_absolute_uri(schema_url),
+            token_header=token_scheme.get("name", "Authorization"),
+            token_prefix=knox_settings.AUTH_HEADER_PREFIX,
+            token_days=knox_settings.TOKEN_TTL.days if knox_settings.TOKEN_TTL else None,
+            token_limit=knox_settings.TOKEN_LIMIT_PER_USER,
+            json_url=f"{schema_url}?format=json",
+            json_size=size_in_words(json_size),
+            yaml_url=f"{schema_url}?format=yaml",
+            yaml_size=size_in_words(yaml_size),
+        )

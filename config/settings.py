@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "api",
     "outcomes",
     "audit",
@@ -271,9 +270,6 @@ SPECTACULAR_SETTINGS = {
         "IncidentStatusEnum": "governance.constants.IncidentStatus",
         "MentalCapacityEnum": "recipients.constants.MentalCapacity",
     },
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Retention (privacy/retention.py, `manage.py apply_retention`): whole years each kind of record is

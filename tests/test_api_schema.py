@@ -7,6 +7,7 @@ content type, headers and body. Generation is derandomised, so a run is repeatab
 """
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -188,19 +189,99 @@ def test_the_documentation_page_keeps_the_content_security_policy(client, lead):
     assert "<style" not in page
     assert " style=" not in page
     assert "cdn" not in page.lower()
-    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+    assert "swagger-ui" not in page.lower()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    assert assets  # the site's own styles and scripts, as on every page
+    for asset in assets:
         served = client.get(asset)
         assert served.status_code == 200, asset
         assert b"".join(served.streaming_content)  # read to the end, which closes the file
-    script = client.get("/api/docs/?script=")
-    assert script["Content-Type"] == "application/javascript"
-    assert "SwaggerUIBundle" in script.content.decode()
+    assert not re.search(r'(?:src|href)="(?://|https?://)(?!www\.nationalarchives\.gov\.uk/)', page)
+
+
+def test_the_documentation_page_lists_every_operation_in_the_schema(client, lead):
+    client.force_login(lead)
+    schema = client.get("/api/schema/?format=json").json()
+    operations = [
+        (method.upper(), path, operation["operationId"])
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    page = client.get("/api/docs/").content.decode()
+    headings = re.findall(r'<h3 class="govuk-heading-m" id="([^"]+)">', page)
+    assert len(headings) == len(operations)
+    for method, path, operation_id in operations:
+        anchor = operation_id.replace("_", "-")
+        assert anchor in headings, operation_id
+        assert f'href="#{anchor}"' in page, f"{operation_id} is not in the contents"
+        assert f">{method}</strong> <code>{path}</code>" in page, f"{method} {path}"
+    # A few by hand, as the API's users know them.
+    assert '<h3 class="govuk-heading-m" id="prisons-list">List your prisons</h3>' in page
+    assert "<code>/api/v1/prisons/</code>" in page
+    assert '<h3 class="govuk-heading-m" id="sessions-create">Record a session</h3>' in page
+    assert ">POST</strong> <code>/api/v1/sessions/</code>" in page
+    assert ">PATCH</strong> <code>/api/v1/incidents/{incident_id}/</code>" in page
+    assert ">DELETE</strong> <code>/api/v1/sessions/{session_id}/</code>" in page
+    assert len(operations) == 21
+
+
+def test_the_documentation_page_shows_parameters_bodies_and_responses(client, lead):
+    client.force_login(lead)
+    page = client.get("/api/docs/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    section = text[text.index("List buddies GET") : text.index("Get a buddy GET")]
+    assert (
+        "Parameters Name Where Type Required Description "
+        "page Query integer No A page number within the paginated result set. "
+    ) in section
+    assert (
+        "status Query list of string No Status (repeat for several) applicant - Applicant"
+        in section
+    )
+    assert "prison Query list of string No Each: matches ^[A-Z]{2,5}$ ." in section
+    assert "Responses Status Description 200 OK 400 The request is not valid" in section
+    assert "401 No token was sent, or it has been revoked or has expired" in section
+    assert "Fields of the 200 answer" in section
+    record = text[text.index("Record a session POST") : text.index("Get a session GET")]
+    assert "Request body (JSON) Field Type Required Description" in record
+    assert "prison_code string Yes Matches ^[A-Z]{2,5}$ . Up to 5 characters." in record
+    assert "date date (YYYY-MM-DD) Yes" in record
+    assert "paid boolean, or null No Left out or null: as usual" in record
+    assert "201 Created" in record
+    withdraw = text[text.index("Withdraw a session DELETE") : text.index("List supervision GET")]
+    assert "session_id Path integer Yes At least 1." in withdraw
+    assert "204 No response body" in withdraw
+    # Authentication and the schema downloads, with the format each link gives.
+    assert "Authorization: Token your-token" in text
+    assert 'href="/account/api-tokens/"' in page
+    assert re.search(
+        r'href="/api/schema/\?format=json" download>Download the schema as JSON \(\d+ KB\)', page
+    )
+    assert re.search(
+        r'href="/api/schema/\?format=yaml" download>Download the schema as YAML \(\d+ KB\)', page
+    )
+    assert client.get("/api/schema/?format=yaml")["Content-Type"].startswith(
+        "application/vnd.oai.openapi"
+    )
+
+
+def test_the_documentation_page_headings_go_in_order(client, lead):
+    client.force_login(lead)
+    page = client.get("/api/docs/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    levels = [int(level) for level in re.findall(r"<h([1-6])", main)]
+    assert levels[0] == 1
+    assert levels.count(1) == 1
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, levels
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "an id used twice"
 
 
 def test_the_documentation_page_asks_nobody_signed_in_to_sign_in(client):
     response = client.get("/api/docs/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/sign-in/")
+    assert response["Location"] == "/sign-in/?next=/api/docs/"
 
 
 # Requests that the rules accept, so that the answers to a write are checked too.
