@@ -1,4 +1,5 @@
-"""Copy the built GOV.UK Frontend and MoJ Frontend files from node_modules into static/vendor.
+"""Copy the built GOV.UK Frontend and MoJ Frontend files from node_modules into static/vendor, and
+axe-core (the accessibility checker the browser tests run in each page) into tests/browser/vendor.
 
 Run through `make vendor` after changing the versions pinned in package.json. The copied files are
 committed, so neither `make run` nor CI needs Node.js.
@@ -72,6 +73,21 @@ DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE,
 OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
 """
 
+def vendor_axe() -> None:
+    """axe-core for the browser tests only: it is never served by the application."""
+    package = NODE / "axe-core"
+    target = ROOT / "tests" / "browser" / "vendor"
+    target.mkdir(parents=True, exist_ok=True)
+    meta = json.loads((package / "package.json").read_text())
+    shutil.copy(package / "axe.min.js", target / "axe.min.js")
+    (target / "axe-core-LICENCE.txt").write_text(
+        f"{meta['name']} {meta['version']}, licence {meta['license']}:\n\n"
+        + (package / "LICENSE").read_text()
+    )
+    print(f"vendored {meta['name']} {meta['version']} into {target.relative_to(ROOT)}")
+
+
 if __name__ == "__main__":
     for name, spec in PACKAGES.items():
         vendor(name, spec)
+    vendor_axe()
