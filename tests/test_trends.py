@@ -1,6 +1,7 @@
 """Monthly trends on the monitoring dashboard."""
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -87,3 +88,30 @@ def test_inspectors_see_the_charts_with_small_months_hidden(client, lead, inspec
     assert "Sessions delivered each month" in page
     assert 'height="120" fill="#1d70b8"' not in page
     assert page.count("&lt;5</text>") == 1  # this month's mark on the delivered chart
+
+
+def test_each_chart_has_a_text_alternative_and_its_figures_in_a_table(client, lead, home_prison):
+    buddy = BuddyFactory(prison=home_prison)
+    person = RecipientFactory(prison=home_prison)
+    first = timezone.localdate().replace(day=1)
+    for period in ["am", "pm"]:
+        Session.objects.create(
+            prison=home_prison, buddy=buddy, recipient=person, date=first, period=period, minutes=30
+        )
+    client.force_login(lead)
+    page = client.get(reverse("monitoring-dashboard", args=["HMX"])).content.decode()
+    charts = re.findall(r"<svg [^>]*>", page)
+    labels = [re.search(r'aria-label="([^"]*)"', chart).group(1) for chart in charts]
+    assert all('role="img"' in chart for chart in charts)
+    assert labels == [
+        "Sessions delivered each month; the figures are in the table of the figures in the charts",
+        "Sessions missed each month; the figures are in the table of the figures in the charts",
+    ]
+    # The table beside them: a row for each of the 12 months, this month's 2 delivered, 0 missed.
+    figures = page.split("The figures in the charts", 1)[1]
+    rows = re.findall(r'<tr class="govuk-table__row"><td class="govuk-table__cell">', figures)
+    assert len(rows) == 12
+    this_month = first.strftime("%B %Y")
+    assert re.search(
+        rf"{this_month}</td><td [^>]*>2</td><td [^>]*>0</td><td [^>]*>1</td>", figures
+    ), this_month
