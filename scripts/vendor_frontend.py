@@ -73,6 +73,7 @@ DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE,
 OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
 """
 
+
 def vendor_axe() -> None:
     """axe-core for the browser tests only: it is never served by the application."""
     package = NODE / "axe-core"
