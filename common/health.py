@@ -14,7 +14,8 @@ Run as a module, it is the probe a container's health check runs (the image has 
 `python -m common.health http://127.0.0.1:8000/readyz` exits 0 on 200 and 1 otherwise. It asks
 with a host name from DJANGO_ALLOWED_HOSTS and, when DJANGO_PROXY_SSL_HEADER names a header,
 with that header set to https, as the proxy in front would: so the probe passes the host check
-and is not redirected to HTTPS, without either check being loosened for everyone.
+without it being loosened for everyone. In production the two paths are also exempt from the
+redirect to HTTPS (SECURE_REDIRECT_EXEMPT), so a load balancer may ask over plain HTTP.
 """
 
 import logging
